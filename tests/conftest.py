@@ -1,0 +1,48 @@
+"""Shared fixtures: Sphinx's testing fixtures, the test roots, HTML parsing helpers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "_ext"))
+
+pytest_plugins = ("sphinx.testing.fixtures",)
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = os.environ.get("KIJI_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    """Sphinx's testing fixtures look for ``test-<name>`` folders here."""
+    return ROOT / "tests" / "roots"
+
+
+def parse_html(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "lxml")
+
+
+@pytest.fixture
+def soup():
+    """``soup(app, 'posts/x')`` parses the HTML page of a docname after a build."""
+
+    def _soup(app, pagename: str) -> BeautifulSoup:
+        return parse_html(Path(app.outdir) / f"{pagename}.html")
+
+    return _soup
+
+
+def require_chromium() -> str:
+    """Path to Debian's Chromium; in CI a missing browser fails instead of skipping."""
+    if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
+        return CHROMIUM
+    if IN_CI:
+        pytest.fail(f"Chromium not found at {CHROMIUM}: CI must install Debian's chromium")
+    pytest.skip(f"Chromium not found at {CHROMIUM}")

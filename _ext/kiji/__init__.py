@@ -64,8 +64,10 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("doctree-read", posts.on_doctree_read, priority=100)
     app.connect("doctree-read", posts.on_doctree_read_late, priority=900)
     app.connect("env-get-updated", listings.on_env_get_updated)
+    app.connect("env-get-updated", pages.on_env_get_updated, priority=600)
     app.connect("doctree-resolved", listings.on_doctree_resolved)
     app.connect("html-collect-pages", pages.collect_pages)
+    app.connect("build-finished", pages.on_build_finished)
     app.connect("html-page-context", _page_context)
     app.add_css_file("kiji.css")
 

@@ -24,7 +24,7 @@ from .warnings_ import WARNING_TYPE, W
 
 logger = logging.getLogger(__name__)
 
-ENV_VERSION = 3
+ENV_VERSION = 4
 
 
 class KijiXRefRole(XRefRole):
@@ -57,11 +57,13 @@ class KijiDomain(Domain):
         "posts": {},  # docname -> post info dict
         "listings": {},  # docname -> number of listing directives (they depend on the catalogue)
         "signatures": {},  # docname -> hash of the catalogue-derived parts of the page
-        "page_signatures": {},  # generated page name -> hash of its content
     }
     data_version = ENV_VERSION
 
     _catalog: cat.Catalog | None = None
+    # Generated pages whose content changed in this build (derived, main process only).
+    changed_pages: set[str] | None = None
+    page_signatures: dict[str, str] | None = None
 
     # -- storage -----------------------------------------------------------------------------
     @property

@@ -8,6 +8,7 @@ whose content is unchanged since the last build, and whose file is still there, 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,22 +36,32 @@ def _page(title: str, *body: nodes.Node) -> nodes.Element:
     return section
 
 
-def _pages(app: Any) -> Iterator[tuple[str, str, Any]]:
-    """(pagename, title, builder-of-body) for every generated page, in a stable order."""
+def _rows(domain: Any, docnames: list[str]) -> list[Any]:
+    posts = domain.posts
+    return [(d, posts[d].get("title"), posts[d].get("date"), posts[d].get("excerpt")) for d in docnames]
+
+
+def _pages(app: Any) -> Iterator[tuple[str, str, Any, Any]]:
+    """(pagename, title, body builder, data shown) for every generated page, in a stable order.
+
+    The data is what the body is made from: its hash decides whether the page is rewritten.
+    """
     domain = app.env.get_domain("kiji")
     c: cat.Catalog = domain.catalog
     language = app.config.language
     for kind in cat.KINDS:
         folder = cat.FOLDERS[kind]
         title = label(language, INDEX_KINDS[kind])
+        listing = [(t.pagename, t.name, len(t.docnames)) for t in c.sorted_terms(kind)]
         if kind == "tag":
-            yield f"{folder}/index", title, lambda r, k=kind: [r.cloud(k), r.term_table(k)]
+            yield f"{folder}/index", title, lambda r, k=kind: [r.cloud(k), r.term_table(k)], listing
         else:
-            yield f"{folder}/index", title, lambda r, k=kind: [r.term_table(k)]
+            yield f"{folder}/index", title, lambda r, k=kind: [r.term_table(k)], listing
         for term in c.sorted_terms(kind):
             page_title = label(language, f"{kind}_title", name=term.name)
-            yield term.pagename, page_title, lambda r, t=term: [r.post_list(t.docnames)]
-    yield "archive/index", label(language, "archive_index"), lambda r: [r.archive()]
+            yield term.pagename, page_title, lambda r, t=term: [r.post_list(t.docnames)], _rows(domain, term.docnames)
+    archive = [(y, [(m, len(d)) for m, d in months.items()]) for y, months in c.archive.items()]
+    yield "archive/index", label(language, "archive_index"), lambda r: [r.archive()], archive
     for year, months in c.archive.items():
 
         def year_body(r: Renderer, months: dict[int, list[str]] = months, year: int = year) -> list[nodes.Node]:
@@ -63,32 +74,58 @@ def _pages(app: Any) -> Iterator[tuple[str, str, Any]]:
                 out.append(sec)
             return out
 
-        yield f"archive/{year}", label(language, "year_title", y=year), year_body
+        data = [(m, _rows(domain, d)) for m, d in months.items()]
+        yield f"archive/{year}", label(language, "year_title", y=year), year_body, data
+
+
+SIGNATURES_FILE = "kiji-pages.json"
+
+
+def on_env_get_updated(app: Any, env: Any) -> list[str]:
+    """Decide which generated pages changed since the last successful build.
+
+    Their signatures live in a file of their own: Sphinx saves the environment only when a
+    document was read, and a build that reads nothing must still know what it wrote last time.
+    """
+    domain = env.get_domain("kiji")
+    try:
+        old = json.loads((Path(app.doctreedir) / SIGNATURES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        old = {}
+    new = {pagename: content_hash(title, data) for pagename, title, _, data in _pages(app)}
+    domain.page_signatures = new
+    domain.changed_pages = {p for p, sig in new.items() if old.get(p) != sig}
+    return []
+
+
+def on_build_finished(app: Any, exception: Exception | None) -> None:
+    sigs = getattr(app.env.get_domain("kiji"), "page_signatures", None)
+    if exception is None and sigs is not None and app.builder.format == "html":
+        path = Path(app.doctreedir) / SIGNATURES_FILE
+        path.write_text(json.dumps(sigs, sort_keys=True, ensure_ascii=False), encoding="utf-8")
 
 
 def collect_pages(app: Any) -> Iterator[tuple[str, dict[str, Any], str]]:
     if app.builder.format != "html" or not app.config.kiji_index_pages:
         return
     domain = app.env.get_domain("kiji")
-    old: dict[str, str] = domain.data["page_signatures"]
-    new: dict[str, str] = {}
-    pages = list(_pages(app))
-    # A changed configuration or theme rewrites everything, like Sphinx does for documents.
-    config_key = content_hash(app.env.config_status, app.config.html_theme, app.config.language)
+    changed = getattr(domain, "changed_pages", None)
+    rewrite_all = changed is None or app.env.config_status != CONFIG_OK
+    newest_template = app.builder.templates.newest_template_mtime() if app.builder.templates else 0
     todo = []
-    for pagename, title, make_body in pages:
-        renderer = Renderer(app, pagename)
-        body = make_body(renderer)
-        sig = content_hash(title, [b.pformat() for b in body], config_key)
-        new[pagename] = sig
-        out = Path(app.builder.get_outfilename(pagename))
-        if old.get(pagename) == sig and out.exists() and app.env.config_status == CONFIG_OK:
-            continue
-        todo.append((pagename, title, body))
-    domain.data["page_signatures"] = new
-    for pagename, title, body in status_iterator(
+    for pagename, title, make_body, _data in _pages(app):
+        if not rewrite_all and pagename not in changed:
+            out = Path(app.builder.get_outfilename(pagename))
+            try:
+                if out.stat().st_mtime >= newest_template:
+                    continue  # unchanged, and not older than the theme's templates
+            except OSError:
+                pass  # missing: write it
+        todo.append((pagename, title, make_body))
+    for pagename, title, make_body in status_iterator(
         todo, "writing index pages... ", "darkgreen", len(todo), app.verbosity, stringify_func=lambda t: t[0]
     ):
+        body = make_body(Renderer(app, pagename))
         # The writer reads per-document state that is only set while writing documents.
         app.builder.fignumbers = {}
         app.builder.current_docname = pagename

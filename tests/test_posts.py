@@ -268,3 +268,18 @@ def test_suppress_warnings_and_strict_mode(hostile, make_app, rootdir, sphinx_te
     app = hostile(confoverrides={"suppress_warnings": ["kiji.encoding"]})
     assert "[kiji.encoding]" not in warnings_of(app)
     assert "[kiji.date]" in warnings_of(app)
+
+
+@pytest.mark.sphinx("html", testroot="posts")
+def test_hand_written_post_directive(app, soup):
+    app.build()
+    page = soup(app, "handwritten")
+    assert [h.get_text().strip("¶ ") for h in page.find_all("h1")] == ["手書きの記事"]
+    header = page.select_one(".kiji-post-header")
+    assert header.find("time")["datetime"] == "2025-12-01T10:00:00+09:00"
+    assert [a.get_text() for a in header.select("a.kiji-tag")] == ["手書き", "AI"]
+    assert [a.get_text() for a in header.select("a.kiji-author")] == ["佐藤"]
+    assert page.find("meta", attrs={"name": "description"})["content"] == "ディレクティブを手で書いたページです。"
+    assert "手で書いた本文です。" in page.select_one("div.body").get_text()
+    tag_page = soup(app, "tags/手書き")
+    assert [a.get_text() for a in tag_page.select("a.kiji-post-link")] == ["手書きの記事"]

@@ -76,6 +76,20 @@ def slugify(key: str) -> str:
     return slug
 
 
+def _free_slug(slug: str, key: str, is_taken: Any) -> str:
+    """A distinct slug for ``key`` when ``slug`` is taken: a digest suffix, then a counter, always
+    within :data:`MAX_SLUG_BYTES`."""
+    n = 0
+    while True:
+        suffix = f"-{_digest(key)}" + (f"-{n}" if n else "")
+        room = MAX_SLUG_BYTES - len(suffix.encode("utf-8"))
+        base = slug.encode("utf-8")[:room].decode("utf-8", errors="ignore").rstrip(".-") or "x"
+        candidate = base + suffix
+        if not is_taken(candidate):
+            return candidate
+        n += 1
+
+
 @dataclass
 class Term:
     """One tag, category or author and its posts."""
@@ -150,7 +164,7 @@ class Catalog:
             result = [d for d in result if self.posts[d].get("month") == month]
         if exclude:
             result = [d for d in result if d != exclude]
-        return result[:limit] if limit else list(result)
+        return list(result) if limit is None else result[:limit]
 
 
 def _order_key(item: tuple[str, PostInfo]) -> tuple[int, float, str]:
@@ -184,10 +198,9 @@ def build(posts: Mapping[str, PostInfo], taken: Iterable[str] = ()) -> Catalog:
             count = spellings[key]
             name = sorted(count, key=lambda s: (-count[s], s))[0]
             slug = slugify(key)
-            page = f"{FOLDERS[kind]}/{slug}"
-            if slug in used or page in taken:
-                other = used.get(slug, page)
-                slug = f"{slug}-{_digest(key)}"
+            if slug in used or f"{FOLDERS[kind]}/{slug}" in taken:
+                other = used.get(slug, f"{FOLDERS[kind]}/{slug}")
+                slug = _free_slug(slug, key, lambda s, k=kind: s in used or f"{FOLDERS[k]}/{s}" in taken)
                 collisions.append((kind, name, other, slug))
             used[slug] = key
             by_kind[key] = Term(kind, key, name, slug, sorted(members[key], key=rank.__getitem__))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import math
 import re
+import reprlib
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -131,24 +132,9 @@ def decode(data: bytes) -> tuple[str, str, list[Problem]]:
         except UnicodeDecodeError:
             encoding = "utf-8"
     if text is None:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as err:
-            try:
-                text = data.decode("cp932")
-                if any("\ue000" <= c <= "\uf8ff" for c in text):
-                    # Private-use characters: bytes CP932 accepts but no Japanese text has.
-                    raise UnicodeDecodeError("cp932", data, 0, 1, "private use area")
-                encoding = "cp932"
-                problems.append(
-                    Problem(W.ENCODING, "file is Shift_JIS (CP932), not UTF-8; decoded", 1)
-                )
-            except UnicodeDecodeError:
-                text = data.decode("utf-8", errors="replace")
-                line = data[: err.start].count(b"\n") + 1
-                problems.append(
-                    Problem(W.ENCODING, "bytes that are not UTF-8 were replaced with U+FFFD", line)
-                )
+        text, encoding, problem = _decode_without_bom(data)
+        if problem is not None:
+            problems.append(problem)
     if "\r" in text:
         if "\r\n" in text:
             problems.append(Problem(W.ENCODING, "CRLF line endings converted to LF", 1))
@@ -163,6 +149,54 @@ def decode(data: bytes) -> tuple[str, str, list[Problem]]:
         "\x0c", " "
     ).replace("\x1c", " ").replace("\x1d", " ").replace("\x1e", " ").replace("\x85", " ")
     return text, encoding, problems
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    """1-based line of a byte offset, counting CRLF, CR and LF endings."""
+    return len(re.findall(rb"\r\n|\r|\n", data[:offset])) + 1
+
+
+def _plausible(text: str) -> float:
+    """Share of characters that ordinary text is made of (used to recognise BOM-less UTF-16)."""
+    if not text:
+        return 0.0
+    good = sum(1 for c in text if c in "\n\r\t" or " " <= c <= "~" or _is_cjk(c) or "\u3000" <= c <= "\u303f" or "\uff01" <= c <= "\uff5e")
+    return good / len(text)
+
+
+def _decode_without_bom(data: bytes) -> tuple[str, str, Problem | None]:
+    """UTF-8, else BOM-less UTF-16, else CP932, else UTF-8 with U+FFFD; never fails."""
+    try:
+        return data.decode("utf-8"), "utf-8", None
+    except UnicodeDecodeError as err:
+        first_error = err.start
+        # Cut off inside the last character, after valid multi-byte UTF-8: damaged UTF-8.
+        truncated = err.reason == "unexpected end of data" and max(data[: err.start], default=0) >= 0x80
+    lenient = data.decode("utf-8", errors="replace")
+    bad = lenient.count("\ufffd")
+    replaced = Problem(W.ENCODING, "bytes that are not UTF-8 were replaced with U+FFFD", _line_at(data, first_error))
+    # A cut-off last character, or a few bad bytes in a long UTF-8 text, are damage, not another
+    # encoding: decoding as CP932 would turn the whole file into mojibake.
+    if truncated or bad * 50 < len(lenient):
+        return lenient, "utf-8", replaced
+    try:
+        text = data.decode("cp932")
+    except UnicodeDecodeError:
+        text = None
+    # Clean CP932 has no private-use characters (bytes CP932 accepts but no Japanese text has)
+    # and no control characters (UTF-16 read as CP932 is full of NULs).
+    if text is not None and not any(
+        "\ue000" <= c <= "\uf8ff" or (c < " " and c not in "\t\n\r") for c in text
+    ):
+        return text, "cp932", Problem(W.ENCODING, "file is Shift_JIS (CP932), not UTF-8; decoded", 1)
+    if len(data) % 2 == 0:
+        enc, guess = max(
+            ((enc, data.decode(enc, errors="replace")) for enc in ("utf-16-le", "utf-16-be")),
+            key=lambda pair: _plausible(pair[1]),
+        )
+        if "\n" in guess and _plausible(guess) > 0.95:
+            return guess, enc, Problem(W.ENCODING, f"file is {enc.upper()} without a byte order mark, not UTF-8", 1)
+    return lenient, "utf-8", replaced
 
 
 # --------------------------------------------------------------------------- the block
@@ -222,6 +256,8 @@ def _load(fmt: str, source: str, first_line: int) -> tuple[Any, Problem | None]:
         toml_at = re.search(r"at line (\d+)", str(err)) if mark is None else None
         if toml_at:
             line = first_line + int(toml_at.group(1)) - 1
+        elif mark is None and "end of document" in str(err):
+            line = first_line + max(source.count("\n"), 0)
         reason = str(getattr(err, "problem", None) or err).splitlines()[0][:200]
         return None, Problem(W.FRONTMATTER, f"invalid {fmt.upper()} front matter: {reason}", line)
 
@@ -247,9 +283,15 @@ def _scalar_text(value: Any) -> str | None:
     return clean_text(str(value))
 
 
+_REPR = reprlib.Repr()  # keyword arguments only arrived in Python 3.12
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxtuple, _REPR.maxdict, _REPR.maxset = 3, 8, 8, 8, 8
+_REPR.maxstring = _REPR.maxother = 80
+
+
 def _short(value: Any, limit: int = 60) -> str:
+    # reprlib bounds the work: YAML aliases can expand a 400-byte block into billions of items.
     try:
-        text = repr(value)
+        text = _REPR.repr(value)
     except Exception:  # noqa: BLE001 - a pathological object still gets a message
         text = object.__repr__(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -69,8 +69,8 @@ codecs.register(_lenient_search)
 # --------------------------------------------------------------------------- helpers
 
 
-def site_timezone(app: Any) -> tzinfo:
-    value = app.config.kiji_timezone
+def site_timezone(config: Any) -> tzinfo:
+    value = config.kiji_timezone
     if value in ("", "UTC", "utc", "Z"):
         return timezone.utc
     offset = fm._offset(value)
@@ -84,10 +84,10 @@ def site_timezone(app: Any) -> tzinfo:
         return timezone.utc
 
 
-def build_now(app: Any) -> datetime:
+def build_now(config: Any) -> datetime:
     """'Now' for future-post checks: ``kiji_now``, else SOURCE_DATE_EPOCH, else the clock."""
-    if app.config.kiji_now:
-        parsed = fm.parse_date(app.config.kiji_now, timezone.utc)
+    if config.kiji_now:
+        parsed = fm.parse_date(config.kiji_now, timezone.utc)
         if parsed:
             return parsed
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -165,8 +165,8 @@ def scan_drafts(app: Any, config: Any) -> None:
     except (OSError, ValueError):
         cache = {}
     matcher = Matcher(config.kiji_posts)
-    tz = site_timezone(app)
-    now = build_now(app).timestamp()
+    tz = site_timezone(config)
+    now = build_now(config).timestamp()
     new_cache: dict[str, list[Any]] = {}
     skipped: list[tuple[str, str]] = []
     suffixes = tuple(s for s in config.source_suffix)
@@ -237,7 +237,7 @@ def on_source_read(app: Any, docname: str, source: list[str]) -> None:
             warn(problem, docname)
         source[0] = text
         return
-    post = fm.parse_post(data, rel, site_timezone(app))
+    post = fm.parse_post(data, rel, site_timezone(app.config))
     for problem in post.problems:
         warn(problem, docname)
     info = post_info(post, docname, str(path), app.config.language)
@@ -281,7 +281,7 @@ class PostDirective(SphinxDirective):
         domain = self.env.get_domain("kiji")
         docname = self.env.docname
         if docname not in domain.posts or self.options:
-            tz = site_timezone(self.env.app)
+            tz = site_timezone(self.config)
             post = fm.Post(
                 title=fm.clean_text(self.options.get("title", "")) or None,
                 tags=tuple(_names(self.options.get("tags", ""))),

@@ -11,8 +11,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 N ?= 1000
 PYTEST_ARGS ?=
+LINTOPTS ?=
+IMPORTOPTS ?=
 
-.PHONY: help html strict clean test bench venv
+.PHONY: help html strict clean test bench venv livehtml post lint import
 
 help:
 	@echo "make html     build the site into $(BUILDDIR)/html"
@@ -20,6 +22,10 @@ help:
 	@echo "make test     run the whole test suite"
 	@echo "make bench    run the build benchmarks (N=$(N) posts)"
 	@echo "make clean    remove build output"
+	@echo "make livehtml live preview on http://$(HOST):$(PORT)/ (HOST=, PORT= to change)"
+	@echo 'make post     TITLE="..." [TAGS="a b"] [CATEGORY=...]: a new post in $(SOURCEDIR)/posts'
+	@echo "make lint     content checks over every post (JSON in $(BUILDDIR)/lint.json)"
+	@echo "make import   SRC=path/to/_posts: copy a Jekyll blog's posts into $(SOURCEDIR)/posts"
 
 # The virtual environment is remade when a requirements file is newer than its stamp.
 $(VENV)/.stamp: requirements.txt requirements-test.txt
@@ -31,10 +37,10 @@ $(VENV)/.stamp: requirements.txt requirements-test.txt
 venv: $(VENV)/.stamp
 
 html: $(VENV)/.stamp
-	$(SPHINXBUILD) -b html -j $(JOBS) -c . $(SOURCEDIR) $(BUILDDIR)/html $(SPHINXOPTS)
+	$(SPHINXBUILD) -b html -j $(JOBS) -d $(BUILDDIR)/doctrees -c . $(SOURCEDIR) $(BUILDDIR)/html $(SPHINXOPTS)
 
 strict: $(VENV)/.stamp
-	$(SPHINXBUILD) -b html -j $(JOBS) -W --keep-going -c . $(SOURCEDIR) $(BUILDDIR)/html $(SPHINXOPTS)
+	$(SPHINXBUILD) -b html -j $(JOBS) -d $(BUILDDIR)/doctrees -W --keep-going -c . $(SOURCEDIR) $(BUILDDIR)/html $(SPHINXOPTS)
 
 test: $(VENV)/.stamp
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -44,3 +50,23 @@ bench: $(VENV)/.stamp
 
 clean:
 	rm -rf $(BUILDDIR)
+
+livehtml: $(VENV)/.stamp
+	SPHINXAUTOBUILD="$(BIN)/sphinx-autobuild" HOST="$(HOST)" PORT="$(PORT)" \
+	SOURCEDIR="$(SOURCEDIR)" OUTDIR="$(BUILDDIR)/livehtml" \
+	sh tools/livehtml.sh -j $(JOBS) $(SPHINXOPTS)
+
+post: $(VENV)/.stamp
+	@test -n "$$TITLE" || { echo 'usage: make post TITLE="..." [TAGS="a b"]' \
+	  '[CATEGORY=...] [AUTHOR=...] [DRAFT=1]' >&2; exit 2; }
+	@PYTHONPATH=_ext $(BIN)/python -m kiji.newpost --dir "$(SOURCEDIR)/posts" \
+	  --title "$$TITLE" --tags "$$TAGS" --category "$$CATEGORY" --author "$$AUTHOR" \
+	  $(if $(filter 1 yes true,$(DRAFT)),--draft)
+
+lint: $(VENV)/.stamp
+	PYTHONPATH=_ext $(BIN)/python -m kiji.lint --source "$(SOURCEDIR)" \
+	  --json "$(BUILDDIR)/lint.json" $(LINTOPTS)
+
+import: $(VENV)/.stamp
+	@test -n "$(SRC)" || { echo "usage: make import SRC=path/to/_posts [IMPORTOPTS=--dry-run|--force|--drafts]"; exit 2; }
+	PYTHONPATH=_ext $(BIN)/python -m kiji.importer "$(SRC)" --dest $(SOURCEDIR)/posts $(IMPORTOPTS)

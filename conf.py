@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "_ext"))
@@ -17,6 +18,8 @@ language = "ja"
 extensions = [
     "myst_parser",
     "kiji",
+    "sphinxext.opengraph",  # OpenGraph of ordinary pages (kiji writes the posts' own)
+    "notfound.extension",  # a themed 404 page with absolute asset URLs
 ]
 
 source_suffix = {".md": "markdown", ".markdown": "markdown"}
@@ -50,5 +53,23 @@ html_sidebars = {
     "**": ["navbar-logo.html", "search-button-field.html", "kiji-sidebar.html"],
 }
 
-# Read the Docs gives the canonical URL of the version being built.
+# -- publishing: canonical URLs, social metadata, feeds, sitemap, redirects ----------------------
+# Read the Docs gives the canonical URL of the version being built (https://<host>/ja/latest/).
+# It is the site URL (Jekyll's url + baseurl) for canonical links, og:url, og:image, the Atom feeds,
+# sitemap.xml and robots.txt. Locally it is empty: URLs stay relative and feeds, sitemap and
+# robots.txt are skipped (preview them with `make html SPHINXOPTS="-D kiji_site_url=https://..."`).
 html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+ogp_site_name = project
+# The 404 page is served at any depth: its assets and links use absolute paths under this prefix.
+notfound_urls_prefix = urlsplit(html_baseurl).path or "/"
+notfound_context = {
+    "title": "ページが見つかりません",
+    "body": (
+        "<h1>ページが見つかりません</h1>\n"
+        "<p>お探しのページは移動したか、削除された可能性があります。"
+        "左の索引（タグ・カテゴリ・アーカイブ）か、検索からお探しください。</p>"
+    ),
+}
+# The old blog's URLs (Jekyll's default /:categories/:year/:month/:day/:title.html) and each post's
+# redirect_from get redirect pages to the new URLs.
+kiji_jekyll_permalink = "date"

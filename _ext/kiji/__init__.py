@@ -2,8 +2,9 @@
 
 ``setup()`` only wires things together; the work is in the modules, one per stage:
 ``frontmatter`` (bytes → record, pure), ``catalog`` (taxonomy and order, pure), ``posts`` (reading),
-``domain`` (the store), ``listings`` (late listings), ``pages`` (generated index pages) and
-``search`` (the Japanese search index).
+``domain`` (the store), ``listings`` (late listings), ``pages`` (generated index pages),
+``search`` (the Japanese search index), ``migrate``/``jekyll`` (Liquid and kramdown),
+``seo``/``cards``/``feeds``/``redirects`` (publishing).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from sphinx.util import logging
 
-from . import listings, nodes, pages, posts
+from . import feeds, listings, migrate, nodes, pages, posts, redirects, search, seo
 from .config import setup_config
 from .domain import ENV_VERSION, KijiDomain, KijiXRefRole
 from .labels import labels_for
@@ -71,12 +72,11 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", _page_context)
     app.add_css_file("kiji.css")
 
-    try:
-        from . import search
-    except ImportError:  # the search module is optional while it is being developed
-        search = None
-    if search is not None and hasattr(search, "setup"):
-        search.setup(app)
+    search.setup(app)
+    migrate.setup(app)
+    seo.setup(app)
+    feeds.setup(app)
+    redirects.setup(app)
 
     return {
         "version": __version__,

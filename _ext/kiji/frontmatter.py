@@ -24,6 +24,7 @@ from pathlib import PurePath
 from typing import Any
 
 import frontmatter.default_handlers as fm_handlers
+import yaml
 
 from .warnings_ import W
 
@@ -42,6 +43,19 @@ class TomlHandler(fm_handlers.BaseHandler):
     def load(self, fm: str, **kwargs: object) -> Any:
         return tomllib.loads(fm)
 
+
+class _DatesAsText(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader without implicit timestamps: dates stay text for :func:`parse_date`.
+
+    Otherwise an impossible date (``2019-02-30``) makes PyYAML reject the whole block, and the
+    title and tags are lost with it; as text it is one ``kiji.date`` warning.
+    """
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 YAML_HANDLER = fm_handlers.YAMLHandler()
 TOML_HANDLER = TomlHandler()
@@ -247,9 +261,10 @@ def locate(text: str) -> tuple[str | None, int, int, list[Problem]]:
 
 def _load(fmt: str, source: str, first_line: int) -> tuple[Any, Problem | None]:
     """Parse the block with python-frontmatter's handler; errors become a located Problem."""
-    handler = YAML_HANDLER if fmt == "yaml" else TOML_HANDLER
     try:
-        return handler.load(source), None
+        if fmt == "yaml":
+            return YAML_HANDLER.load(source, Loader=_DatesAsText), None
+        return TOML_HANDLER.load(source), None
     except Exception as err:  # noqa: BLE001 - any parser failure is a problem, not a crash
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         line = first_line + (mark.line if mark is not None else 0)

@@ -18,6 +18,7 @@ import codecs
 import hashlib
 import json
 import os
+import re
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from typing import Any
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util import logging
+from sphinx.util.display import status_iterator
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.matching import Matcher
 
@@ -170,7 +172,10 @@ def scan_drafts(app: Any, config: Any) -> None:
     new_cache: dict[str, list[Any]] = {}
     skipped: list[tuple[str, str]] = []
     suffixes = tuple(s for s in config.source_suffix)
-    for path in sorted(_walk(srcdir)):
+    paths = sorted(_walk(srcdir))
+    if len(paths) > 200:
+        paths = list(status_iterator(paths, "kiji: scanning posts... ", "darkgreen", len(paths), app.verbosity, stringify_func=lambda p: p.name))
+    for path in paths:
         rel = path.relative_to(srcdir).as_posix()
         if not rel.endswith(suffixes):
             continue
@@ -196,10 +201,20 @@ def scan_drafts(app: Any, config: Any) -> None:
             skipped.append((rel, "draft"))
         elif ts is not None and ts > now and not config.kiji_show_future:
             skipped.append((rel, "future"))
-    # A new list: the default value object is shared by every Sphinx application in the process.
-    config.exclude_patterns = [*config.exclude_patterns, *(rel for rel, _ in skipped)]
+    patterns = []
+    all_rel = [p.relative_to(srcdir).as_posix() for p in paths]
     for rel, why in skipped:
+        pattern = _literal_pattern(rel, all_rel)
+        if pattern is None:
+            logger.warning(
+                "%s post %s cannot be left out: its name is a glob pattern matching other files",
+                why, rel, location=(rel.rsplit(".", 1)[0], 1), type=WARNING_TYPE, subtype=W.DRAFT,
+            )  # fmt: skip
+            continue
+        patterns.append(pattern)
         logger.info("kiji: skipped %s post %s", why, rel)
+    # A new list: the default value object is shared by every Sphinx application in the process.
+    config.exclude_patterns = [*config.exclude_patterns, *patterns]
     try:
         cache_path.parent.mkdir(parents=True, exist_ok=True)
         cache_path.write_text(json.dumps(new_cache, sort_keys=True), encoding="utf-8")
@@ -207,9 +222,25 @@ def scan_drafts(app: Any, config: Any) -> None:
         pass
 
 
+def _literal_pattern(rel: str, all_rel: list[str]) -> str | None:
+    """An ``exclude_patterns`` entry matching exactly the file ``rel``.
+
+    Glob characters in a file name (``[wip] x.md``) cannot be escaped in Sphinx's patterns (``[[]``
+    compiles to a regular expression Python warns about), so each is replaced by ``?`` and the
+    pattern is checked against every file; None if it would also take another one.
+    """
+    pattern = re.sub(r"[\[\]*?]", "?", rel)
+    if pattern == rel:
+        return rel
+    matcher = Matcher([pattern])
+    return pattern if [r for r in all_rel if matcher(r)] == [rel] else None
+
+
 def _walk(root: Path):
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        # Sphinx reads every folder not excluded (Jekyll's `_posts` too); only hidden ones and
+        # build output are certainly not sources.
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "_build")
         for name in filenames:
             yield Path(dirpath, name)
 

@@ -29,6 +29,8 @@ class W(str, Enum):
     KRAMDOWN = "kramdown"  # kramdown-only syntax removed or kept literally
     FEED = "feed"  # a feed or social card could not be written
     SEARCH = "search"  # the search index could not be written
+    SEO = "seo"  # no usable site URL, a sitemap or robots.txt that could not be written
+    REDIRECT = "redirect"  # an old URL (redirect_from, permalink) that is unsafe or taken
 
     def __str__(self) -> str:
         return self.value

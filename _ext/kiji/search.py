@@ -1,0 +1,528 @@
+"""The Japanese full-text search: a sharded term index written at build time, read by the browser.
+
+Sphinx's own Japanese search splits the index with TinySegmenter but not the query, keeps
+punctuation inside terms and spends half of a Japanese build doing so, serially. This module
+replaces it:
+
+* on ``doctree-read`` (which runs in the parallel reader processes) each page's text is split with
+  :mod:`kiji.textsplit` and the set of terms is kept in :class:`KijiSearchDomain`, keyed by
+  docname, so incremental and ``-j`` builds hold exactly what a clean build holds;
+* Sphinx's indexer is switched off for the HTML builders (:func:`_suspend_sphinx_indexer`) while
+  ``search.html`` is still written, from our ``templates/search.html``;
+* on ``html-collect-pages`` :func:`build_index_files` turns the stored terms, the post metadata
+  of the ``kiji`` domain and its taxonomy pages into ``_static/kiji-search/``:
+
+  ``manifest.json``
+      format, a content hash (``version``, used to bust caches), the shard count and doc chunk
+      size;
+  ``d/<k>.json``
+      document records ``[url, title, date, date_display, kind, tags, categories, excerpt]`` for
+      ids ``k*chunk ...``: the browser loads only the chunks of the results it shows;
+  ``t/<shard>.json``
+      ``{term: [all, title, meta]}``: posting lists of document ids (gap-encoded strings, see
+      :func:`kiji.textsplit.encode_ids`) of the pages holding the term anywhere, in the title, and
+      in tags/categories/authors (those two rank higher). A term is in shard
+      ``crc32(term) % shards``; a query loads only the shards of its terms. Keys starting with
+      ``=`` hold the pages whose taxonomy name is exactly the rest of the key, so that a search
+      for a tag puts its page first.
+
+  Document ids follow the order (newest post first, then undated pages by name), so ties in
+  score fall back to recency. Everything is sorted and dumped with sorted keys: two clean builds
+  give byte-identical files.
+
+The browser side is ``static/kiji-search.js``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.domains import Domain
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+from .textsplit import encode_ids, index_terms, query_segments, shard_of
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
+
+__all__ = [
+    "INDEX_DIR",
+    "IndexDoc",
+    "KijiSearchDomain",
+    "build_index_files",
+    "doctree_text",
+    "setup",
+]
+
+logger = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+#: Where the index goes, relative to the output folder.
+INDEX_DIR = "_static/kiji-search"
+#: Bump when the files' layout changes (the browser refuses other formats).
+FORMAT = 1
+#: Bump when the shape of the stored per-document data changes.
+DATA_VERSION = 1
+#: Documents per ``d/<k>.json`` chunk.
+DOC_CHUNK = 32
+#: Target size of one term shard in bytes (before compression): small enough that a query of a
+#: few terms loads little, large enough that a small site does not need thousands of files.
+SHARD_TARGET_BYTES = 8_000
+MIN_SHARDS, MAX_SHARDS = 8, 16384
+#: Characters of page text kept as the excerpt of a page that is not a post.
+EXCERPT_CHARS = 120
+#: Pages Sphinx generates itself, never worth a search result.
+_SKIP_PAGES = frozenset({"search", "genindex", "py-modindex"})
+
+WARNING_TYPE = "kiji"
+SUBTYPE = "search"
+
+
+# -- reading: page text and its terms -------------------------------------------------------------
+
+_SKIP_NODES = (
+    nodes.comment,
+    nodes.system_message,
+    nodes.docinfo,
+    nodes.substitution_definition,
+)
+_TAGS = re.compile(r"<[^<]+?>")
+_SCRIPT_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def doctree_text(doctree: nodes.Node) -> str:
+    """The text a reader sees in a page, blocks separated by newlines.
+
+    Inline markup is joined without a separator (``**微細化**です`` reads ``微細化です``, so a
+    query across the markup still matches); comments, system messages, docinfo and elements with
+    the ``no-search`` class are left out, as in Sphinx's own indexer; raw HTML is indexed without
+    its tags.
+    """
+    out: list[str] = []
+    # (node, inside a paragraph-like element); None marks the end of a block
+    stack: list[tuple[nodes.Node, bool] | None] = [(doctree, False)]
+    while stack:
+        item = stack.pop()
+        if item is None:
+            out.append("\n")
+            continue
+        node, inside_text = item
+        if isinstance(node, nodes.Text):
+            out.append(node.astext())
+            continue
+        if isinstance(node, _SKIP_NODES):
+            continue
+        if isinstance(node, nodes.Element) and "no-search" in node.get("classes", ()):
+            continue
+        if isinstance(node, nodes.raw):
+            if "html" in node.get("format", "").split():
+                out.append(_TAGS.sub("", _SCRIPT_STYLE.sub("", node.astext())))
+            continue
+        # Anything inside a paragraph, title, etc. flows with its text, whatever its node class
+        # (extensions' custom inline nodes do not always subclass nodes.Inline).
+        block = not inside_text and not isinstance(node, nodes.Inline)
+        if block:
+            out.append("\n")
+            stack.append(None)
+        inner = inside_text or isinstance(node, nodes.TextElement)
+        stack.extend((child, inner) for child in reversed(node.children))
+    return "".join(out)
+
+
+def _excerpt(text: str, title: str | None) -> str:
+    """The first words of a page after its title, on one line."""
+    flat = " ".join(text.split())
+    if title:
+        flat_title = " ".join(title.split())
+        if flat.startswith(flat_title):
+            flat = flat[len(flat_title) :].lstrip()
+    if len(flat) > EXCERPT_CHARS:
+        flat = flat[:EXCERPT_CHARS].rstrip() + "…"
+    return flat
+
+
+def _pack_terms(terms: Iterable[str]) -> bytes:
+    # Terms never contain a newline (whitespace splits terms). Compressed because the set is kept
+    # in the pickled environment for every page.
+    return zlib.compress("\n".join(sorted(terms)).encode("utf-8"), 6)
+
+
+def _unpack_terms(packed: bytes) -> list[str]:
+    text = zlib.decompress(packed).decode("utf-8")
+    return text.split("\n") if text else []
+
+
+class KijiSearchDomain(Domain):
+    """Per-document search data: the packed set of body terms and a plain-text excerpt."""
+
+    name = "kijisearch"
+    label = "Kiji full-text search"
+    initial_data: dict[str, Any] = {"docs": {}}
+    data_version = DATA_VERSION
+
+    @property
+    def docs(self) -> dict[str, dict[str, Any]]:
+        return self.data["docs"]
+
+    def clear_doc(self, docname: str) -> None:
+        self.docs.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
+        for docname in docnames:
+            if docname in otherdata["docs"]:
+                self.docs[docname] = otherdata["docs"][docname]
+
+    def note_page(self, docname: str, doctree: nodes.document) -> None:
+        text = doctree_text(doctree)
+        title = doctree.next_node(nodes.title)
+        self.docs[docname] = {
+            "terms": _pack_terms(index_terms(text)),
+            "excerpt": _excerpt(text, title.astext() if title is not None else None),
+        }
+
+    def body_terms(self, docname: str) -> list[str]:
+        entry = self.docs.get(docname)
+        return _unpack_terms(entry["terms"]) if entry else []
+
+    def excerpt(self, docname: str) -> str:
+        entry = self.docs.get(docname)
+        return entry["excerpt"] if entry else ""
+
+    # A search domain has no cross-references of its own.
+    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[Any]:
+        return []
+
+
+def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    domain = app.env.get_domain("kijisearch")
+    assert isinstance(domain, KijiSearchDomain)
+    domain.note_page(app.env.current_document.docname, doctree)
+
+
+# -- the index files (pure: no Sphinx) ------------------------------------------------------------
+
+
+@dataclass
+class IndexDoc:
+    """One searchable page, as the index builder sees it."""
+
+    key: str  # docname or generated page name; unique
+    url: str  # relative to the site root
+    title: str
+    body_terms: Iterable[str] = ()
+    date: str | None = None  # ISO 8601
+    date_display: str | None = None
+    timestamp: float | None = None  # for the order of ids (newest first)
+    kind: str = "page"  # post, page, tag, category, author, archive
+    tags: Sequence[str] = ()
+    categories: Sequence[str] = ()
+    authors: Sequence[str] = ()
+    excerpt: str = ""
+    name: str | None = None  # the taxonomy name of a generated tag/category/author/year page
+
+
+def _order(doc: IndexDoc) -> tuple[Any, ...]:
+    if doc.timestamp is not None:
+        return (0, -doc.timestamp, doc.key)
+    return (1, 0.0, doc.key)
+
+
+def _dumps(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
+        "utf-8"
+    )
+
+
+def _shard_count(estimated_bytes: int) -> int:
+    n = MIN_SHARDS
+    while n < MAX_SHARDS and n * SHARD_TARGET_BYTES < estimated_bytes:
+        n *= 2
+    return n
+
+
+def build_index_files(docs: Iterable[IndexDoc]) -> dict[str, bytes]:
+    """The search index as ``{relative path: content}`` (paths under :data:`INDEX_DIR`)."""
+    ordered = sorted(docs, key=_order)
+    # defaultdict, not setdefault: this loop appends millions of ids on a large site.
+    postings: defaultdict[str, list[int]] = defaultdict(list)
+    titles: defaultdict[str, list[int]] = defaultdict(list)
+    metas: defaultdict[str, list[int]] = defaultdict(list)
+    names: defaultdict[str, list[int]] = defaultdict(list)
+    records: list[list[Any]] = []
+    for doc_id, doc in enumerate(ordered):
+        title_terms = index_terms(doc.title)
+        meta_terms: set[str] = set()
+        for value in (*doc.tags, *doc.categories, *doc.authors):
+            meta_terms |= index_terms(value)
+        if doc.name is not None:
+            meta_terms |= index_terms(doc.name)
+            # "=" never starts a term; the browser looks up "=" + its normalized query segments.
+            names["=" + " ".join(query_segments(doc.name))].append(doc_id)
+        # The date as the page shows it (2026年1月17日) is found, but ranks like body text.
+        all_terms = set(doc.body_terms)
+        all_terms.update(title_terms, meta_terms, index_terms(doc.date_display or ""))
+        # Ids are appended in increasing order, so every list stays sorted without a sort.
+        for term in all_terms:
+            postings[term].append(doc_id)
+        for term in title_terms:
+            titles[term].append(doc_id)
+        for term in meta_terms:
+            metas[term].append(doc_id)
+        records.append(
+            [
+                doc.url,
+                doc.title,
+                doc.date,
+                doc.date_display,
+                doc.kind,
+                list(doc.tags),
+                list(doc.categories),
+                doc.excerpt,
+            ]
+        )
+
+    entries: dict[str, list[str]] = {}
+    for term, ids in postings.items():
+        entry = [encode_ids(ids), encode_ids(titles.get(term, ())), encode_ids(metas.get(term, ()))]
+        while len(entry) > 1 and not entry[-1]:
+            entry.pop()
+        entries[term] = entry
+    for key, ids in names.items():
+        entries[key] = [encode_ids(ids)]
+
+    estimated = sum(
+        len(t.encode("utf-8")) + sum(map(len, e)) + 6 * len(e) + 4 for t, e in entries.items()
+    )
+    shards = _shard_count(estimated)
+    buckets: list[dict[str, list[str]]] = [{} for _ in range(shards)]
+    for term, entry in entries.items():
+        buckets[shard_of(term, shards)][term] = entry
+
+    files: dict[str, bytes] = {}
+    width = len(f"{shards - 1:x}")
+    for i, bucket in enumerate(buckets):
+        files[f"t/{i:0{width}x}.json"] = _dumps(bucket)
+    for k in range(0, len(records), DOC_CHUNK):
+        files[f"d/{k // DOC_CHUNK}.json"] = _dumps(records[k : k + DOC_CHUNK])
+
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.encode("utf-8") + b"\0" + files[path] + b"\0")
+    files["manifest.json"] = _dumps(
+        {
+            "format": FORMAT,
+            "version": digest.hexdigest()[:16],
+            "count": len(records),
+            "chunk": DOC_CHUNK,
+            "shards": shards,
+            "shardWidth": width,
+        }
+    )
+    return files
+
+
+def write_index_files(outdir: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` under ``outdir``: unchanged files are left alone, stale ones removed.
+
+    Leaving identical files untouched keeps their modification times, so an incremental build
+    does not make a deploy upload the whole index again.
+    """
+    outdir.mkdir(parents=True, exist_ok=True)
+    for path in sorted(outdir.rglob("*")):
+        rel = path.relative_to(outdir).as_posix()
+        if path.is_file() and rel not in files:
+            path.unlink()
+    for rel, content in sorted(files.items()):
+        target = outdir / rel
+        try:
+            if target.read_bytes() == content:
+                continue
+        except OSError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    for path in sorted(outdir.rglob("*"), reverse=True):
+        if path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+# -- the Sphinx glue: collecting documents, writing, the search page ------------------------------
+
+
+def _is_search_builder(builder: Builder) -> bool:
+    """HTML builders that write a search page (not singlehtml, epub or htmlhelp)."""
+    return isinstance(builder, StandaloneHTMLBuilder) and bool(
+        getattr(type(builder), "search", False)
+    )
+
+
+def _suspend_sphinx_indexer(app: Sphinx, builder: Builder) -> None:
+    """Keep ``prepare_writing`` from creating Sphinx's indexer (TinySegmenter, serial).
+
+    ``prepare_writing`` only builds the indexer when ``builder.search`` is true, and loading the old
+    ``searchindex.js`` there would warn on every incremental build since we never write one. An
+    instance attribute shadows the class's ``search = True`` until the first document is resolved,
+    long before any template asks ``hasdoc('search')`` or the search page is written.
+    """
+    if _is_search_builder(builder):
+        builder.search = False  # type: ignore[attr-defined]
+
+
+def _resume_search_page(app: Sphinx, *args: Any) -> None:
+    builder = app.builder
+    if _is_search_builder(builder) and "search" in vars(builder):
+        del builder.search  # back to the class attribute: search.html is written, hasdoc works
+
+
+def _kiji_domain(env: BuildEnvironment) -> Domain | None:
+    # The post store of ``kiji``; absent when this module is used on its own.
+    try:
+        return env.get_domain("kiji")
+    except ExtensionError:
+        return None
+
+
+def _post_info(env: BuildEnvironment, docname: str) -> dict[str, Any] | None:
+    getter = getattr(_kiji_domain(env), "post_info", None)
+    return getter(docname) if getter is not None else None
+
+
+def _taxonomy_pages(env: BuildEnvironment) -> list[dict[str, Any]]:
+    getter = getattr(_kiji_domain(env), "taxonomy_pages", None)
+    return list(getter()) if getter is not None else []
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Iterable):
+        return [str(v) for v in value if v]
+    return []
+
+
+def collect_documents(app: Sphinx) -> Iterator[IndexDoc]:
+    """Every searchable page: the read documents, then the generated taxonomy pages."""
+    env = app.env
+    builder = app.builder
+    domain = env.get_domain("kijisearch")
+    assert isinstance(domain, KijiSearchDomain)
+    for docname in sorted(env.all_docs):
+        if docname in _SKIP_PAGES or docname not in domain.docs:
+            continue
+        metadata = env.metadata.get(docname, {})
+        if "no-search" in metadata or "nosearch" in metadata:
+            continue
+        title_node = env.titles.get(docname)
+        title = title_node.astext() if title_node is not None else ""
+        info = _post_info(env, docname)
+        doc = IndexDoc(
+            key=docname,
+            url=builder.get_target_uri(docname),
+            title=title,
+            body_terms=domain.body_terms(docname),
+            excerpt=domain.excerpt(docname),
+        )
+        if info:
+            doc.kind = "post"
+            doc.title = str(info.get("title") or title)
+            doc.date = info.get("date")
+            doc.date_display = info.get("date_display")
+            ts = info.get("ts")
+            doc.timestamp = float(ts) if isinstance(ts, int | float) else None
+            doc.tags = _strings(info.get("tags"))
+            doc.categories = _strings(info.get("categories"))
+            doc.authors = _strings(info.get("authors"))
+            if info.get("excerpt"):
+                doc.excerpt = " ".join(str(info["excerpt"]).split())
+        yield doc
+    for page in _taxonomy_pages(env):
+        pagename = str(page.get("pagename", ""))
+        if not pagename or pagename in env.all_docs:
+            continue
+        name = str(page.get("name", ""))
+        title = str(page.get("title") or name)
+        count = page.get("count")
+        yield IndexDoc(
+            key=pagename,
+            url=builder.get_target_uri(pagename),
+            title=title,
+            kind=str(page.get("kind", "page")),
+            name=name,
+            excerpt=f"{count} 件の記事" if isinstance(count, int) else "",
+        )
+
+
+def _on_collect_pages(app: Sphinx) -> list[Any]:
+    _resume_search_page(app)
+    if not _is_search_builder(app.builder):
+        return []
+    try:
+        files = build_index_files(collect_documents(app))
+        write_index_files(Path(app.outdir) / INDEX_DIR, files)
+    except (OSError, ValueError, zlib.error) as err:
+        logger.warning(
+            "the search index could not be written: %s", err, type=WARNING_TYPE, subtype=SUBTYPE
+        )
+    return []
+
+
+def _search_page_base(app: Sphinx) -> str:
+    """Which theme family the theme's own ``search.html`` belongs to: ``pydata`` or ``basic``.
+
+    Our template extends the theme's and must skip the block that loads ``searchtools.js``;
+    pydata-sphinx-theme (and sphinx-book-theme on top of it) lays the page out differently.
+    """
+    theme = getattr(app.builder, "theme", None)
+    for theme_dir in theme.get_theme_dirs() if theme is not None else ():
+        if (Path(theme_dir) / "search.html").is_file():
+            return "pydata" if Path(theme_dir).name == "pydata_sphinx_theme" else "basic"
+    return "basic"
+
+
+def _on_page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    if pagename == "search" and _is_search_builder(app.builder):
+        context["kiji_search_base"] = _search_page_base(app)
+        context["kiji_search_index"] = f"{INDEX_DIR}/manifest.json"
+
+
+def _add_paths(app: Sphinx, config: Config) -> None:
+    # Our search.html must win over the theme's; kiji-search.js is copied with the static files.
+    templates = str(HERE / "templates")
+    if templates not in config.templates_path:
+        config.templates_path.insert(0, templates)
+    static = str(HERE / "static")
+    if static not in config.html_static_path:
+        config.html_static_path.append(static)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the search (``kiji``'s ``setup`` calls this; it also works as an extension)."""
+    app.add_domain(KijiSearchDomain)
+    app.connect("config-inited", _add_paths)
+    app.connect("doctree-read", _on_doctree_read)
+    app.connect("write-started", _suspend_sphinx_indexer)
+    app.connect("doctree-resolved", _resume_search_page)
+    app.connect("html-collect-pages", _on_collect_pages)
+    app.connect("html-page-context", _on_page_context)
+    return {
+        "version": "0.1.0",
+        "env_version": DATA_VERSION,
+        # tests/test_search_build.py: -j 2 gives the same index as -j 1
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

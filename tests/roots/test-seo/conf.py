@@ -1,0 +1,9 @@
+extensions = ["myst_parser", "kiji", "notfound.extension"]
+html_theme = "basic"
+language = "ja"
+project = "テスト"
+author = "テスト編集部"
+kiji_now = "2026-11-28"
+html_baseurl = "https://example.org/ja/latest/"
+notfound_urls_prefix = "/ja/latest/"
+suppress_warnings = ["myst.header"]

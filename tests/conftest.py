@@ -17,6 +17,17 @@ pytest_plugins = ("sphinx.testing.fixtures",)
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = os.environ.get("KIJI_CHROMIUM", "/usr/bin/chromium")
+# Headless Chromium as root on a machine whose network is closed: no sandbox, no background traffic.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")

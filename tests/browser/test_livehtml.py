@@ -25,21 +25,11 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, require_chromium
+from tests.conftest import CHROMIUM_ARGS, ROOT, require_chromium
 
 pytestmark = pytest.mark.browser
 
 SCRIPT = ROOT / "tools" / "livehtml.sh"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 START_TIMEOUT = 90  # s: the first build imports Sphinx and the theme on a shared machine
 RELOAD_TIMEOUT = 30_000  # ms: debounce (1.6 s) + an incremental build + the reload
 

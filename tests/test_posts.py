@@ -148,6 +148,9 @@ EXPECTED = [
     ("h21-no-frontmatter.md", 1, "frontmatter", "no front matter"),
     ("h28-unclosed-fence.md", 3, "frontmatter", "invalid YAML"),
     ("h29-nul.md", 8, "encoding", "U+FFFD"),
+    ("h30-roles.md", 7, "reference", "unknown tag 'ない'"),
+    ("h30-roles.md", 7, "reference", "unknown post '2099-01-01-nothing'"),
+    ("h30-roles.md", 7, "reference", "unknown author '誰か'"),
 ]
 
 
@@ -187,6 +190,11 @@ def test_hostile_inputs_warn_with_location_and_keep_bodies(hostile, soup):
     for docname, text in bodies.items():
         page = soup(app, f"posts/{docname}")
         assert text in page.select_one("div.body").get_text(), docname
+    roles = soup(app, "posts/h30-roles").select_one("div.body")
+    exists = next(p for p in roles.find_all("p") if p.get_text().startswith("存在するタグ"))
+    assert [a.get_text() for a in exists.select("a.reference")] == ["参照"]
+    assert unquote(exists.a["href"]) == "../tags/参照.html"
+    assert "存在しないタグ ない と記事 2099-01-01-nothing" in roles.get_text()
     # the empty file is still a page
     assert (Path(app.outdir) / "posts/h05-empty.html").exists()
     # titles: decoded, from the heading, from the file name

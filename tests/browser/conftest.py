@@ -22,19 +22,10 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.conftest import require_chromium
+from tests.conftest import CHROMIUM_ARGS, require_chromium
 
 ROOTS = Path(__file__).resolve().parent.parent / "roots"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+BENCH = Path(__file__).resolve().parent.parent.parent / "benchmarks"
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -89,6 +80,33 @@ def search_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
 
 
 @pytest.fixture(scope="session")
+def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """A site of 80 generated posts (benchmarks/corpus.py), for result paging and estimates."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("kiji_bench_corpus", BENCH / "corpus.py")
+    assert spec and spec.loader
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    src = tmp_path_factory.mktemp("corpus-site") / "src"
+    corpus.generate(80, src, seed=1)
+    (src / "conf.py").write_text(
+        'extensions = ["myst_parser", "kiji"]\nhtml_theme = "basic"\nlanguage = "ja"\n'
+        'project = "コーパス"\nkiji_now = "2030-01-01"\n',
+        encoding="utf-8",
+    )
+    from sphinx.testing.util import SphinxTestApp
+
+    app = SphinxTestApp("html", srcdir=src, freshenv=True, parallel=2)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    with serve(Path(app.outdir)) as url:
+        yield Path(app.outdir), url
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     chromium = require_chromium()
     from playwright.sync_api import sync_playwright
@@ -132,6 +150,8 @@ def run_search(page: Any, search_site: tuple[Path, str]) -> Callable[[str], dict
                 return {
                     summary: summary.textContent,
                     count: Number(summary.dataset.count),
+                    exact: summary.dataset.exact === 'true',
+                    more: !!document.querySelector('button.kiji-search-more'),
                     results: items.map((li) => ({
                         href: li.querySelector('a').getAttribute('href'),
                         title: li.querySelector('a').textContent,

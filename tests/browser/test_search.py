@@ -180,3 +180,51 @@ def test_javascript_id_codec_equals_python(page, search_site) -> None:
     code = encode_ids(ids)
     assert page.evaluate("(ids) => KijiSearch.encodeIds(ids)", ids) == code
     assert page.evaluate("(code) => KijiSearch.decodeIds(code)", code) == decode_ids(code) == ids
+
+
+# -- many results: one page at a time, an estimate until every candidate is decided --------------
+
+
+def _more_until_done(page) -> None:
+    while page.query_selector("button.kiji-search-more:not([disabled])"):
+        page.click("button.kiji-search-more")
+        page.wait_for_selector('.kiji-search-summary[data-state="done"]')
+
+
+def _page_text(out: Path, path: str) -> str:
+    html = (out / path).read_text(encoding="utf-8")
+    main = BeautifulSoup(html, "lxml").select_one('div.body[role="main"]')
+    for node in main.select(".headerlink, .kiji-post-footer, .kiji-label, .kiji-sep"):
+        node.decompose()
+    return normalize(main.get_text())
+
+
+def test_a_common_word_shows_one_page_then_more(run_search, page, corpus_site) -> None:
+    out, url = corpus_site
+    result = run_search("AI", base=url)  # one term: the index decides, the count is exact
+    assert result["exact"] and result["count"] > 50
+    assert len(result["results"]) == 50 and result["more"]
+    _more_until_done(page)
+    assert len(page.query_selector_all("li.kiji-result")) == result["count"]
+
+
+def test_a_long_compound_is_confirmed_page_by_page(run_search, page, corpus_site) -> None:
+    out, url = corpus_site
+    query = "アーキテクチャ"  # six bigrams: the pages are fetched to confirm them
+    result = run_search(query, base=url)
+    assert len(result["results"]) >= 50
+    if not result["exact"]:
+        assert result["summary"].startswith(f"「{query}」の検索結果: 約 ")
+        assert result["more"]
+    _more_until_done(page)
+    summary = page.query_selector(".kiji-search-summary")
+    assert summary.get_attribute("data-exact") == "true"
+    links = [a.get_attribute("href") for a in page.query_selector_all("li.kiji-result > a")]
+    assert int(summary.get_attribute("data-count")) == len(links)
+    found = {unquote(h.split("//", 1)[-1].split("/", 1)[-1]) for h in links}
+    expected = {
+        p.relative_to(out).as_posix()
+        for p in (out / "posts").glob("*.html")
+        if contains(_page_text(out, p.relative_to(out).as_posix()), normalize(query))
+    }
+    assert {f for f in found if f.startswith("posts/")} == expected

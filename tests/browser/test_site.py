@@ -21,7 +21,20 @@ SAMPLE = "posts/2026/2026-01-17-amazon-ai-chip.html"
 @pytest.fixture(scope="module")
 def docs_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = tmp_path_factory.mktemp("docs-site") / "html"
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-j", "2", "-q", "-c", ".", "docs", str(out)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-j",
+        "2",
+        "-q",
+        "-c",
+        ".",
+        "docs",
+        str(out),
+    ]
     result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "WARNING" not in result.stderr, result.stderr[-3000:]
@@ -44,7 +57,9 @@ def test_tag_link_from_sample_post_and_back(page: Any, docs_site: str) -> None:
 
 
 def test_sidebar_offers_the_indexes_on_a_phone(browser: Any, docs_site: str) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     try:
         page = context.new_page()
         page.goto(docs_site + SAMPLE)
@@ -53,7 +68,9 @@ def test_sidebar_offers_the_indexes_on_a_phone(browser: Any, docs_site: str) -> 
         assert tag.is_visible()
         box = tag.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
-        links = page.locator(".kiji-sidebar-indexes a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+        links = page.locator(".kiji-sidebar-indexes a").evaluate_all(
+            "els => els.map(e => e.getAttribute('href'))"
+        )
         assert links[1:] == [
             "../../tags/index.html",
             "../../categories/index.html",

@@ -554,10 +554,13 @@ const KijiSearch = (() => {
         }
         if (this.progress) this.progress.textContent = `${this.examined} / ${this.ranked.length}`;
       };
+      let inFlight = 0;
       const work = async () => {
-        while (this.next < this.ranked.length && acceptedSoFar < limit) {
+        // Pages in flight may still be rejected: start another only while they cannot overfill.
+        while (this.next < this.ranked.length && acceptedSoFar + inFlight < limit) {
           const position = this.next;
           this.next += 1;
+          inFlight += 1;
           const id = this.ranked[position];
           let result;
           try {
@@ -567,6 +570,7 @@ const KijiSearch = (() => {
             console.error("[kiji-search]", err);
             result = { doc: await this.index.doc(id), pieces: null };
           }
+          inFlight -= 1;
           if (result) acceptedSoFar += 1;
           decided[position - first] = result;
           flush();

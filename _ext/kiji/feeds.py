@@ -31,6 +31,7 @@ from urllib.parse import quote
 
 from docutils import nodes
 from sphinx.util import logging
+from sphinx.util.display import status_iterator
 from sphinx.util.osutil import relative_uri
 
 from . import catalog as cat
@@ -365,7 +366,11 @@ def on_build_finished(app: Any, exception: BaseException | None) -> None:
     new: dict[str, str] = {}
     if enabled(app):
         rows_of: dict[str, dict[str, Any]] = {}
-        for feed in feeds_of(app):
+        all_feeds = feeds_of(app)
+        for feed in status_iterator(
+            all_feeds, "kiji: writing feeds... ", "darkgreen", len(all_feeds), app.verbosity,
+            stringify_func=lambda f: f.path,
+        ):  # fmt: skip
             rows = []
             for docname in feed.docnames:
                 if docname not in rows_of:

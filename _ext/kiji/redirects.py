@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from sphinx.util import logging
+from sphinx.util.display import status_iterator
 from sphinx.util.osutil import relative_uri
 
 from . import seo
@@ -354,7 +355,11 @@ def on_build_finished(app: Any, exception: BaseException | None) -> None:
     redirects = plan(app, warn=False)
     root = outdir.resolve()
     written: list[str] = []
-    for rel, docname in redirects.items():
+    items = list(redirects.items())
+    for rel, docname in status_iterator(
+        items, "kiji: writing redirects... ", "darkgreen", len(items), app.verbosity,
+        stringify_func=lambda item: item[0],
+    ):  # fmt: skip
         path = outdir / PurePosixPath(rel)
         if not path.resolve().is_relative_to(root):  # a symlinked folder in the output
             continue

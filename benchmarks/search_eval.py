@@ -107,12 +107,16 @@ NOT_CONTENT_CLASSES = (
     "kiji-prev-next",
     "kiji-postlist",
     "kiji-cloud",
+    "kiji-term-list",
+    "kiji-count",
     "kiji-archive",
     "kiji-label",
     "kiji-sep",
     "kiji-reading-time",
 )
-SKIP_PAGES = {"search.html", "genindex.html", "py-modindex.html"}
+# Not search targets: Sphinx's own pages and the not-found page. Pages that ask robots not to
+# index them (kiji's permalink redirects, the search page) are skipped as well.
+SKIP_PAGES = {"search.html", "genindex.html", "py-modindex.html", "404.html"}
 
 # Terms that the generator's vocabulary and templates never produce; each is checked against
 # both built sites before use.
@@ -199,9 +203,11 @@ _DROP_XPATH = "|".join(
 )
 
 
-def main_text(path: Path) -> str:
-    """A page's main text, as ``textContent`` of the article would give it."""
+def main_text(path: Path) -> str | None:
+    """A page's main text, as ``textContent`` of the article would give it (None: noindex)."""
     tree = lxml_html.fromstring(path.read_bytes())
+    if tree.xpath("//meta[@name='robots' and contains(@content, 'noindex')]"):
+        return None
     for xpath in _MAIN_XPATHS:
         found = tree.xpath(xpath)
         if found:
@@ -219,7 +225,9 @@ def load_pages(site: Site) -> None:
         rel = path.relative_to(site.out).as_posix()
         if rel in SKIP_PAGES or rel.startswith(("_static/", "_sources/", "_images/")):
             continue
-        site.pages[rel] = normalize(main_text(path))
+        text = main_text(path)
+        if text is not None:
+            site.pages[rel] = normalize(text)
 
 
 def relevant(site: Site, query: str) -> set[str]:
@@ -283,7 +291,10 @@ def make_queries(sites: dict[str, Site], seed: int) -> list[Query]:
     # Raw page text of one site, for words "copied from a post" (the original spelling).
     any_site = sites.get("ours") or sites["plain"]
     post_pages = sorted(p for p in any_site.pages if p.startswith("posts/"))
-    raw = {p: main_text(any_site.out / p) for p in rng.sample(post_pages, min(40, len(post_pages)))}
+    raw = {
+        p: main_text(any_site.out / p) or ""
+        for p in rng.sample(post_pages, min(40, len(post_pages)))
+    }
 
     for word in rng.sample(corpus.VOCABULARY, 45):
         add(word, "vocabulary")

@@ -43,7 +43,11 @@ def docs_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_tag_link_from_sample_post_and_back(page: Any, docs_site: str) -> None:
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
     page.goto(docs_site + SAMPLE)
+    page.wait_for_load_state("networkidle")
+    assert failed == []  # every script, style and font the page asks for exists
     assert page.locator("article h1").first.inner_text().startswith("「Amazonの可能性とは？")
     page.locator(".kiji-post-header a.kiji-tag", has_text="チップ").click()
     page.wait_for_load_state()
@@ -54,6 +58,13 @@ def test_tag_link_from_sample_post_and_back(page: Any, docs_site: str) -> None:
     listed.first.click()
     page.wait_for_load_state()
     assert page.url == docs_site + SAMPLE
+
+
+def test_search_from_the_real_site(page: Any, docs_site: str) -> None:
+    page.goto(docs_site + "search.html?q=" + "NVIDIAのGPU")
+    page.wait_for_selector('.kiji-search-summary[data-state="done"]', timeout=30_000)
+    titles = page.locator("#search-results li.kiji-result a").all_inner_texts()
+    assert any("Amazonの可能性とは" in t for t in titles)
 
 
 def test_sidebar_offers_the_indexes_on_a_phone(browser: Any, docs_site: str) -> None:

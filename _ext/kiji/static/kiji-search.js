@@ -7,11 +7,15 @@
  *
  * Part 2 runs a query on search.html?q=...: it loads the manifest, the term shards the query needs
  * and the document chunks of the results it shows; intersects the posting lists (every term must
- * occur); ranks by where the terms occur (title, tags/categories/authors, body) and recency;
- * confirms candidates whose query segments are not single index terms by fetching the page, as
- * Sphinx's own search does for its summaries (bigrams do not record positions); shows results as
- * they are confirmed, in rank order, each with title, date and a snippet with <mark>ed matches;
- * and ends with a Japanese count line. The DOM is built with createElement/textContent only.
+ * occur); ranks by where the terms occur (exact taxonomy name, title, tags/categories/authors,
+ * body) and recency; fetches the result pages in rank order, four at a time, as Sphinx's own
+ * search does for its summaries, both for the snippet and, when a query segment is not a single
+ * index term, to confirm it (bigrams and junctions do not record positions); shows results as
+ * they are decided, in rank order, each with title, date and a snippet with <mark>ed matches;
+ * stops after a page of 50 results (「さらに表示」 goes on), so a common word on a large site
+ * costs 50 fetches, not thousands; and ends with a Japanese count line, exact when every
+ * candidate is decided, "約 N 件" (estimated from the share confirmed so far) otherwise.
+ * The DOM is built with createElement/textContent only.
  */
 "use strict";
 
@@ -383,6 +387,8 @@ const KijiSearch = (() => {
     ".kiji-prev-next",
     ".kiji-postlist",
     ".kiji-cloud",
+    ".kiji-term-list",
+    ".kiji-count",
     ".kiji-archive",
     ".kiji-label",
     ".kiji-sep",

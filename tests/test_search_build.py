@@ -253,3 +253,23 @@ def test_book_theme_search_page(app, soup) -> None:
     other = soup(app, "index")
     assert other.select_one("form.bd-search")["action"].endswith("search.html")
     assert json.loads(index_files(app.outdir)["manifest.json"])["count"] >= 2
+
+
+def test_index_pages_are_in_the_search_index(tmp_path):
+    """タグ一覧 and the other index pages are documents of the search index, by their titles."""
+    from sphinx.testing.util import SphinxTestApp
+
+    src = tmp_path / "src"
+    shutil.copytree(Path(__file__).parent / "roots" / "test-posts", src)
+    app = SphinxTestApp("html", srcdir=src, freshenv=True)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    records = []
+    for path in sorted((Path(app.outdir) / "_static" / "kiji-search" / "d").glob("*.json")):
+        records.extend(json.loads(path.read_text(encoding="utf-8")))
+    titles = {r[1]: r[0] for r in records}
+    assert titles["タグ一覧"] == "tags/index.html"
+    assert titles["カテゴリ一覧"] == "categories/index.html"
+    assert titles["アーカイブ"] == "archive/index.html"

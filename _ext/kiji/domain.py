@@ -101,6 +101,11 @@ class KijiDomain(Domain):
         """The generated index pages, for the search index."""
         language = self.env.config.language
         out: list[dict[str, Any]] = []
+        # The index pages themselves, so a search for タグ一覧 or アーカイブ finds them.
+        for key, folder in (("tags_index", "tags"), ("categories_index", "categories"),
+                            ("authors_index", "authors"), ("archive_index", "archive")):  # fmt: skip
+            title = label(language, key)
+            out.append({"pagename": f"{folder}/index", "title": title, "kind": "index", "name": title, "count": None})
         for kind in cat.KINDS:
             for term in self.catalog.sorted_terms(kind):
                 out.append(

@@ -15,6 +15,7 @@ Order of events for a post (all in the process that reads it, so ``-j`` spreads 
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import json
 import os
@@ -98,12 +99,13 @@ def build_now(config: Any) -> datetime:
     return datetime.now(tz=timezone.utc)
 
 
+@functools.lru_cache(maxsize=8)
+def _matcher(patterns: tuple[str, ...]) -> Matcher:
+    return Matcher(list(patterns))
+
+
 def is_post(app: Any, docname: str) -> bool:
-    matcher = getattr(app.env, "_kiji_matcher", None)
-    if matcher is None:
-        matcher = Matcher(app.config.kiji_posts)
-        app.env._kiji_matcher = matcher  # a cache of config, not state
-    return matcher(docname)
+    return _matcher(tuple(app.config.kiji_posts))(docname)
 
 
 def warn(problem: fm.Problem, docname: str) -> None:
@@ -271,9 +273,7 @@ def on_source_read(app: Any, docname: str, source: list[str]) -> None:
     post = fm.parse_post(data, rel, site_timezone(app.config))
     for problem in post.problems:
         warn(problem, docname)
-    info = post_info(post, docname, str(path), app.config.language)
-    info["line"] = 1
-    domain.posts[docname] = info
+    domain.posts[docname] = post_info(post, docname, str(path), app.config.language)
     domain.invalidate()
     lines = post.text.split("\n")
     if post.fm_lines >= 2:

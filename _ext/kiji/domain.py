@@ -64,6 +64,7 @@ class KijiDomain(Domain):
     # Generated pages whose content changed in this build (derived, main process only).
     changed_pages: set[str] | None = None
     page_signatures: dict[str, str] | None = None
+    redirect_plan: dict[str, str] | None = None
 
     # -- storage -----------------------------------------------------------------------------
     @property

@@ -309,7 +309,8 @@ def plan(app: Any, warn: bool) -> dict[str, str]:
 
 
 def on_env_updated(app: Any, env: Any) -> None:
-    plan(app, warn=True)
+    # Kept for build-finished (derived data of this build, main process only, never pickled).
+    env.get_domain("kiji").redirect_plan = plan(app, warn=True)
 
 
 # --------------------------------------------------------------------------- writing
@@ -352,7 +353,9 @@ def on_build_finished(app: Any, exception: BaseException | None) -> None:
         before = set(json.loads(manifest.read_text(encoding="utf-8")))
     except (OSError, ValueError):
         before = set()
-    redirects = plan(app, warn=False)
+    redirects = getattr(app.env.get_domain("kiji"), "redirect_plan", None)
+    if redirects is None:
+        redirects = plan(app, warn=False)
     root = outdir.resolve()
     written: list[str] = []
     items = list(redirects.items())

@@ -1549,13 +1549,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ignore = {c.strip() for value in args.ignore for c in value.split(",") if c.strip()}
     unknown = sorted(ignore - set(CHECKS))
     if unknown:
-        print(
+        _say(
             f"lint: unknown check(s) {', '.join(unknown)}; known: {', '.join(CHECKS)}",
             file=sys.stderr,
         )
         return 2
     if not args.source.is_dir():
-        print(f"lint: source folder {args.source} not found", file=sys.stderr)
+        _say(f"lint: source folder {args.source} not found", file=sys.stderr)
         return 2
     confdir = args.conf
     if confdir is None:
@@ -1565,15 +1565,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings.max_image_pixels = args.max_image_px
     missing = [p for p in args.paths if not p.exists()]
     if missing:
-        print(f"lint: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
+        _say(f"lint: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
     report = lint(
         args.source, args.paths or None, settings=settings, ignore=ignore, progress=args.progress
     )
     if not args.quiet:
         for finding in report.findings:
-            print(finding.format())
-    print(report.summary_line())
+            _say(finding.format())
+    _say(report.summary_line())
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(
@@ -1581,6 +1581,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     worst = max((_RANK[f.severity] for f in report.findings), default=-1)
     return 1 if worst >= _RANK[args.fail_on] else 0
+
+
+def _say(*parts: object, file: TextIO | None = None) -> None:
+    """A line of this command's own output (a CLI, not the Sphinx build: no logger here)."""
+    (file or sys.stdout).write(" ".join(str(p) for p in parts) + "\n")
 
 
 if __name__ == "__main__":

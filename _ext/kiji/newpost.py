@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TextIO
 
 import yaml
 
@@ -199,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         when = _when(args.date)
     except ValueError as err:
-        print(f"newpost: {err}", file=sys.stderr)
+        _say(f"newpost: {err}", file=sys.stderr)
         return 2
     if tags or categories:
         known = site_spellings(args.dir)
@@ -207,7 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             pairs = site_spelling(names, known[kind])
             for given, written in pairs:
                 if given != written:
-                    print(
+                    _say(
                         f"newpost: {kind} {given!r} written {written!r}, as the other posts do",
                         file=sys.stderr,
                     )
@@ -223,25 +224,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             draft=args.draft,
         )
     except FileExistsError as err:
-        print(
+        _say(
             f"newpost: {err.filename} already exists; not overwritten (change the title or --date)",
             file=sys.stderr,
         )
         return 1
     except ValueError as err:
-        print(f"newpost: {err}", file=sys.stderr)
+        _say(f"newpost: {err}", file=sys.stderr)
         return 2
     try:
         shown = path.resolve().relative_to(Path.cwd().resolve())
     except ValueError:
         shown = path
-    print(shown.as_posix())
-    print(
+    _say(shown.as_posix())
+    _say(
         "newpost: write the excerpt and the body; "
         "preview with `make livehtml`, check with `make lint`",
         file=sys.stderr,
     )
     return 0
+
+
+def _say(*parts: object, file: TextIO | None = None) -> None:
+    """A line of this command's own output (a CLI, not the Sphinx build: no logger here)."""
+    (file or sys.stdout).write(" ".join(str(p) for p in parts) + "\n")
 
 
 if __name__ == "__main__":

@@ -60,11 +60,12 @@ def _edit(path: Path, old: str, new: str) -> None:
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
 
 
-def test_parallel_build_equals_serial(rootdir, tmp_path):
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_parallel_build_equals_serial(rootdir, tmp_path, jobs):
     src = _copy_root(rootdir, "posts", tmp_path / "src")
     _build(src, tmp_path / "j1", parallel=1)
-    _build(src, tmp_path / "j2", parallel=2)
-    assert_same_site(tmp_path / "j1" / "html", tmp_path / "j2" / "html")
+    _build(src, tmp_path / "jn", parallel=jobs)
+    assert_same_site(tmp_path / "j1" / "html", tmp_path / "jn" / "html")
 
 
 def test_two_clean_builds_are_byte_identical(rootdir, tmp_path):

@@ -57,3 +57,21 @@ def require_chromium() -> str:
     if IN_CI:
         pytest.fail(f"Chromium not found at {CHROMIUM}: CI must install Debian's chromium")
     pytest.skip(f"Chromium not found at {CHROMIUM}")
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """``calls = spy(owner, "name")``: each call's arguments (keyword values last); the original runs."""
+
+    def _spy(owner, name: str) -> list[tuple]:
+        calls: list[tuple] = []
+        original = getattr(owner, name)
+
+        def wrapper(*args, **kwargs):
+            calls.append((*args, *kwargs.values()))
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, wrapper)
+        return calls
+
+    return _spy

@@ -147,6 +147,31 @@ def test_stale_redirects_are_removed(rootdir, tmp_path):
     assert target == "posts/2026-03-03-hostile.html"
 
 
+def test_unchanged_redirects_are_not_rendered_again(rootdir, tmp_path, spy):
+    build(rootdir, tmp_path)
+    out = tmp_path / "build" / "html"
+    pages = {p: p.read_bytes() for p in out.rglob("*.html") if rd._is_ours(p)}
+    assert len(pages) >= 3
+    rendered = spy(rd, "render")
+    build(rootdir, tmp_path)  # nothing changed
+    assert rendered == []
+    # A title shows in the redirect pages: a new title renders them again, equal to a clean build.
+    post = tmp_path / "src/posts/2026-02-10-permalink.md"
+    time.sleep(0.05)
+    text = post.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    post.write_text(text.replace(title, "title: 新しい題名"), encoding="utf-8")
+    build(rootdir, tmp_path)
+    assert rendered
+    changed = [p for p in out.rglob("*.html") if rd._is_ours(p) and "新しい題名" in p.read_text(encoding="utf-8")]
+    assert changed
+    # A deleted redirect page is written again, even though nothing else changed.
+    victim = changed[0]
+    victim.unlink()
+    build(rootdir, tmp_path)
+    assert victim.is_file()
+
+
 # --------------------------------------------------------------------------- pure functions
 
 

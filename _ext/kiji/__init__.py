@@ -14,7 +14,7 @@ from typing import Any
 
 from sphinx.util import logging
 
-from . import feeds, listings, migrate, nodes, pages, posts, redirects, search, seo
+from . import feeds, listings, migrate, nodes, pages, parallel, posts, redirects, search, seo
 from .config import setup_config
 from .domain import ENV_VERSION, KijiDomain, KijiXRefRole
 from .labels import labels_for
@@ -72,6 +72,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", _page_context)
     app.add_css_file("kiji.css")
 
+    parallel.setup(app)
     search.setup(app)
     migrate.setup(app)
     seo.setup(app)

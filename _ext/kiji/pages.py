@@ -21,6 +21,7 @@ from sphinx.util.display import status_iterator
 from . import catalog as cat
 from .labels import label
 from .listings import Renderer
+from .parallel import MIN_PARALLEL_ITEMS, background
 from .posts import content_hash
 
 logger = logging.getLogger(__name__)
@@ -105,9 +106,27 @@ def on_build_finished(app: Any, exception: Exception | None) -> None:
         path.write_text(json.dumps(sigs, sort_keys=True, ensure_ascii=False), encoding="utf-8")
 
 
+def _render(app: Any, pagename: str, title: str, make_body: Any) -> dict[str, Any]:
+    body = make_body(Renderer(app, pagename))
+    # The writer reads per-document state that is only set while writing documents.
+    app.builder.fignumbers = {}
+    app.builder.current_docname = pagename
+    html = app.builder.render_partial(_page(title, *body))["fragment"]
+    return {
+        "title": title,
+        "body": html,
+        "display_toc": False,
+        "toc": "",
+        "metatags": "",
+        "sourcename": "",
+        "kiji_generated": True,
+    }
+
+
 def collect_pages(app: Any) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """Write the generated pages that changed: in ``-j`` workers, else one by one here."""
     if app.builder.format != "html" or not app.config.kiji_index_pages:
-        return
+        return iter(())
     domain = app.env.get_domain("kiji")
     changed = getattr(domain, "changed_pages", None)
     rewrite_all = changed is None or app.env.config_status != CONFIG_OK
@@ -122,21 +141,19 @@ def collect_pages(app: Any) -> Iterator[tuple[str, dict[str, Any], str]]:
             except OSError:
                 pass  # missing: write it
         todo.append((pagename, title, make_body))
-    for pagename, title, make_body in status_iterator(
-        todo, "writing index pages... ", "darkgreen", len(todo), app.verbosity, stringify_func=lambda t: t[0]
-    ):
-        body = make_body(Renderer(app, pagename))
-        # The writer reads per-document state that is only set while writing documents.
-        app.builder.fignumbers = {}
-        app.builder.current_docname = pagename
-        html = app.builder.render_partial(_page(title, *body))["fragment"]
-        context = {
-            "title": title,
-            "body": html,
-            "display_toc": False,
-            "toc": "",
-            "metatags": "",
-            "sourcename": "",
-            "kiji_generated": True,
-        }
-        yield pagename, context, "page.html"
+
+    def write(chunk: list[tuple[str, str, Any]]) -> None:
+        for pagename, title, make_body in chunk:
+            app.builder.handle_page(pagename, _render(app, pagename, title, make_body), "page.html")
+
+    pool = background(app)
+    if pool.parallel and len(todo) >= MIN_PARALLEL_ITEMS:
+        logger.info("writing %d index pages in %d processes", len(todo), pool.nproc)
+        pool.map_chunks(write, todo)
+    else:
+        for item in status_iterator(
+            todo, "writing index pages... ", "darkgreen", len(todo), app.verbosity,
+            stringify_func=lambda t: t[0],
+        ):  # fmt: skip
+            write([item])
+    return iter(())

@@ -22,6 +22,7 @@ build time would make Sphinx re-read every document on the next build.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -320,11 +321,11 @@ def words(config: Any) -> dict[str, str]:
     return WORDS.get((config.language or "ja").split("_")[0], WORDS["ja"])
 
 
-def render(app: Any, rel: str, docname: str) -> bytes:
+def context(app: Any, rel: str, docname: str) -> dict[str, Any]:
     config = app.config
     info = app.env.get_domain("kiji").posts[docname]
     target_uri = app.builder.get_target_uri(docname)
-    context = {
+    return {
         "language": config.language or "",
         "title": info.get("title") or docname,
         # Percent-encoded (get_target_uri is; the ../ part needs nothing): no quote, space or
@@ -334,7 +335,36 @@ def render(app: Any, rel: str, docname: str) -> bytes:
         "generator": MARKER,
         "words": words(config),
     }
-    return app.builder.templates.render(TEMPLATE, context).encode("utf-8")
+
+
+def render(app: Any, rel: str, docname: str) -> bytes:
+    return app.builder.templates.render(TEMPLATE, context(app, rel, docname)).encode("utf-8")
+
+
+def signature(app: Any, redirects: dict[str, str]) -> str:
+    """A digest of every redirect page's inputs: the same digest, the same pages.
+
+    The templates count by their newest modification time (a changed theme or template writes
+    every page again), as Sphinx itself decides for ordinary pages.
+    """
+    templates = app.builder.templates
+    newest = templates.newest_template_mtime() if templates is not None else 0
+    rows = [[rel, context(app, rel, docname)] for rel, docname in sorted(redirects.items())]
+    text = json.dumps([MARKER, newest, rows], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _read_manifest(path: Path) -> tuple[str, set[str]]:
+    """(signature, files) of the last build; older builds wrote a bare list of files."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "", set()
+    if isinstance(data, list):
+        return "", {str(x) for x in data}
+    if isinstance(data, dict):
+        return str(data.get("signature", "")), {str(x) for x in data.get("files", [])}
+    return "", set()
 
 
 def _is_ours(path: Path) -> bool:
@@ -349,13 +379,15 @@ def on_build_finished(app: Any, exception: BaseException | None) -> None:
         return
     outdir = Path(app.outdir)
     manifest = Path(app.doctreedir, MANIFEST)
-    try:
-        before = set(json.loads(manifest.read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        before = set()
+    old_signature, before = _read_manifest(manifest)
     redirects = getattr(app.env.get_domain("kiji"), "redirect_plan", None)
     if redirects is None:
         redirects = plan(app, warn=False)
+    new_signature = signature(app, redirects)
+    if new_signature == old_signature and before == set(redirects) and all(
+        (outdir / PurePosixPath(rel)).is_file() for rel in redirects
+    ):
+        return  # every page is there with these very inputs: nothing to render
     root = outdir.resolve()
     written: list[str] = []
     items = list(redirects.items())
@@ -378,6 +410,8 @@ def on_build_finished(app: Any, exception: BaseException | None) -> None:
             path.unlink()
     try:
         manifest.parent.mkdir(parents=True, exist_ok=True)
-        manifest.write_text(json.dumps(sorted(written), ensure_ascii=False), encoding="utf-8")
+        complete = len(written) == len(redirects)
+        data = {"signature": new_signature if complete else "", "files": sorted(written)}
+        manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     except OSError:
         pass

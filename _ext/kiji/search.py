@@ -5,12 +5,17 @@ punctuation inside terms and spends half of a Japanese build doing so, serially.
 replaces it:
 
 * on ``doctree-read`` (which runs in the parallel reader processes) each page's text is split with
-  :mod:`kiji.textsplit` and the set of terms is kept in :class:`KijiSearchDomain`, keyed by
-  docname, so incremental and ``-j`` builds hold exactly what a clean build holds;
+  :mod:`kiji.textsplit`; the packed set of terms goes to a file of its own in the doctree folder
+  (``kiji-search/<digest>.terms``, named by its content) and :class:`KijiSearchDomain` keeps only
+  the digest and the excerpt, keyed by docname, so incremental and ``-j`` builds hold exactly what
+  a clean build holds while the pickled environment stays small (the terms were 58 of its 103 MB
+  at 10,000 posts, loaded and saved again by every incremental build);
 * Sphinx's indexer is switched off for the HTML builders (:func:`_suspend_sphinx_indexer`) while
   ``search.html`` is still written, from our ``templates/search.html``;
 * on ``html-collect-pages`` :func:`build_index_files` turns the stored terms, the post metadata
-  of the ``kiji`` domain and its taxonomy pages into ``_static/kiji-search/``:
+  of the ``kiji`` domain and its taxonomy pages into ``_static/kiji-search/`` (in a ``-j`` worker,
+  beside the generated index pages; skipped when nothing it is made from changed since the last
+  build):
 
   ``manifest.json``
       format, a content hash (``version``, used to bust caches), the shard count and doc chunk
@@ -39,6 +44,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import zlib
 from collections import defaultdict
@@ -53,6 +59,7 @@ from sphinx.domains import Domain
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
+from . import textsplit
 from .textsplit import encode_ids, index_terms, query_segments, shard_of
 
 if TYPE_CHECKING:
@@ -78,7 +85,7 @@ INDEX_DIR = "_static/kiji-search"
 #: Bump when the files' layout changes (the browser refuses other formats).
 FORMAT = 1
 #: Bump when the shape of the stored per-document data changes.
-DATA_VERSION = 1
+DATA_VERSION = 2
 #: Documents per ``d/<k>.json`` chunk.
 DOC_CHUNK = 32
 #: Target size of one term shard in bytes (before compression): small enough that a query of a
@@ -158,9 +165,31 @@ def _excerpt(text: str, title: str | None) -> str:
 
 
 def _pack_terms(terms: Iterable[str]) -> bytes:
-    # Terms never contain a newline (whitespace splits terms). Compressed because the set is kept
-    # in the pickled environment for every page.
+    # Terms never contain a newline (whitespace splits terms). Compressed: one file a page.
     return zlib.compress("\n".join(sorted(terms)).encode("utf-8"), 6)
+
+
+#: Folder of the per-page term files, in the doctree folder.
+TERMS_DIR = "kiji-search"
+#: The index's inputs at the last build (a digest), in the doctree folder.
+INPUTS_FILE = "kiji-search-inputs.txt"
+
+
+def _terms_path(doctreedir: Path | str, digest: str) -> Path:
+    return Path(doctreedir, TERMS_DIR, f"{digest}.terms")
+
+
+def _store_terms(doctreedir: Path | str, packed: bytes) -> str:
+    """Write one page's packed terms under their digest (once); the digest."""
+    digest = hashlib.sha256(packed).hexdigest()[:24]
+    path = _terms_path(doctreedir, digest)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Readers run in parallel: a unique temporary name, then an atomic rename.
+        tmp = path.with_name(f".{digest}.{os.getpid()}.tmp")
+        tmp.write_bytes(packed)
+        os.replace(tmp, path)
+    return digest
 
 
 def _unpack_terms(packed: bytes) -> list[str]:
@@ -192,13 +221,23 @@ class KijiSearchDomain(Domain):
         text = doctree_text(doctree)
         title = doctree.next_node(nodes.title)
         self.docs[docname] = {
-            "terms": _pack_terms(index_terms(text)),
+            "terms": _store_terms(self.env.doctreedir, _pack_terms(index_terms(text))),
             "excerpt": _excerpt(text, title.astext() if title is not None else None),
         }
 
-    def body_terms(self, docname: str) -> list[str]:
+    def terms_digest(self, docname: str) -> str:
         entry = self.docs.get(docname)
-        return _unpack_terms(entry["terms"]) if entry else []
+        return entry["terms"] if entry else ""
+
+    def body_terms(self, docname: str) -> list[str]:
+        """The page's terms, from its file; none when the file is gone (the doctrees deleted)."""
+        digest = self.terms_digest(docname)
+        if not digest:
+            return []
+        try:
+            return _unpack_terms(_terms_path(self.env.doctreedir, digest).read_bytes())
+        except (OSError, zlib.error):
+            return []
 
     def excerpt(self, docname: str) -> str:
         entry = self.docs.get(docname)
@@ -207,6 +246,31 @@ class KijiSearchDomain(Domain):
     # A search domain has no cross-references of its own.
     def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[Any]:
         return []
+
+
+class StoredTerms:
+    """A page's body terms, read from their file only when the index is actually rebuilt."""
+
+    def __init__(self, domain: KijiSearchDomain, docname: str) -> None:
+        self._domain = domain
+        self.docname = docname
+        self.digest = domain.terms_digest(docname)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._domain.body_terms(self.docname))
+
+
+def _on_env_get_outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Pages whose term file is gone (someone cleaned part of the doctree folder) are read again."""
+    domain = env.get_domain("kijisearch")
+    assert isinstance(domain, KijiSearchDomain)
+    return sorted(
+        docname
+        for docname, entry in domain.docs.items()
+        if docname not in removed and not _terms_path(env.doctreedir, entry["terms"]).is_file()
+    )
 
 
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
@@ -434,7 +498,7 @@ def collect_documents(app: Sphinx) -> Iterator[IndexDoc]:
             key=docname,
             url=builder.get_target_uri(docname),
             title=title,
-            body_terms=domain.body_terms(docname),
+            body_terms=StoredTerms(domain, docname),
             excerpt=domain.excerpt(docname),
         )
         if info:
@@ -467,18 +531,79 @@ def collect_documents(app: Sphinx) -> Iterator[IndexDoc]:
         )
 
 
+def inputs_digest(docs: Sequence[IndexDoc]) -> str:
+    """A digest of everything the index is made from, without reading any term file.
+
+    Stored terms count by their content digest; the index code counts by its source, so a new
+    version of the splitter or of the file layout rebuilds the index.
+    """
+    h = hashlib.sha256()
+    for module in (__file__, textsplit.__file__):
+        h.update(Path(module).read_bytes())
+    for doc in docs:
+        fields = {k: v for k, v in vars(doc).items() if k != "body_terms"}
+        terms = doc.body_terms
+        fields["body_terms"] = (
+            terms.digest if isinstance(terms, StoredTerms) else sorted(set(terms))
+        )
+        h.update(json.dumps(fields, ensure_ascii=False, sort_keys=True, default=list).encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _remove_stale_terms(env: BuildEnvironment, domain: KijiSearchDomain) -> None:
+    folder = Path(env.doctreedir, TERMS_DIR)
+    wanted = {f"{entry['terms']}.terms" for entry in domain.docs.values()}
+    try:
+        stale = [p for p in folder.iterdir() if p.name not in wanted]
+    except OSError:
+        return
+    for path in stale:
+        path.unlink(missing_ok=True)
+
+
 def _on_collect_pages(app: Sphinx) -> list[Any]:
     _resume_search_page(app)
     if not _is_search_builder(app.builder):
         return []
+    domain = app.env.get_domain("kijisearch")
+    assert isinstance(domain, KijiSearchDomain)
+    _remove_stale_terms(app.env, domain)
+    docs = list(collect_documents(app))
+    outdir = Path(app.outdir) / INDEX_DIR
+    marker = Path(app.doctreedir) / INPUTS_FILE
+    inputs = inputs_digest(docs)
     try:
-        files = build_index_files(collect_documents(app))
-        write_index_files(Path(app.outdir) / INDEX_DIR, files)
-    except (OSError, ValueError, zlib.error) as err:
-        logger.warning(
-            "the search index could not be written: %s", err, type=WARNING_TYPE, subtype=SUBTYPE
-        )
+        if (outdir / "manifest.json").is_file() and marker.read_text(encoding="ascii") == inputs:
+            return []  # the same inputs make the same files: they are all still there
+    except OSError:
+        pass
+    marker.unlink(missing_ok=True)
+
+    def task() -> None:
+        try:
+            write_index_files(outdir, build_index_files(docs))
+            marker.write_text(inputs, encoding="ascii")
+        except (OSError, ValueError, zlib.error) as err:
+            logger.warning(
+                "the search index could not be written: %s", err, type=WARNING_TYPE, subtype=SUBTYPE
+            )
+
+    pool = _background(app)
+    if pool is None:
+        task()
+    else:
+        pool.add(task)
     return []
+
+
+def _background(app: Sphinx) -> Any:
+    """kiji's pool of finishing tasks, or None when this module is used without kiji."""
+    if _kiji_domain(app.env) is None:
+        return None
+    from .parallel import background
+
+    return background(app)
 
 
 def _search_page_base(app: Sphinx) -> str:
@@ -519,7 +644,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", _on_doctree_read)
     app.connect("write-started", _suspend_sphinx_indexer)
     app.connect("doctree-resolved", _resume_search_page)
-    app.connect("html-collect-pages", _on_collect_pages)
+    # A build that writes no document (nothing changed) renders genindex.html first: its
+    # "search" link must be there too.
+    app.connect("html-page-context", _resume_search_page, priority=1)
+    app.connect("env-get-outdated", _on_env_get_outdated)
+    # Before kiji's index pages (500): the longest finishing task starts first.
+    app.connect("html-collect-pages", _on_collect_pages, priority=450)
     app.connect("html-page-context", _on_page_context)
     return {
         "version": "0.1.0",

@@ -11,8 +11,9 @@ Who writes what:
   sphinxext-opengraph escapes only ``"`` in what it writes. For them this module writes every tag
   itself, serialised by :mod:`xml.etree.ElementTree` (``& < > "`` escaped), and switches
   sphinxext-opengraph off for that page (``ogp_disable``);
-- social cards (:mod:`kiji.cards`) are drawn in ``html-page-context``, i.e. in the ``-j`` worker
-  that writes the post, named by a hash of their inputs and never drawn twice;
+- social cards (:mod:`kiji.cards`) are drawn when the post is read (``doctree-read``, i.e. in
+  the ``-j`` reader processes: reading is the phase Sphinx parallelises best), named by a hash of
+  their inputs and never drawn twice; writing a page only checks that its card is there;
 - the sitemap and robots.txt are written once, at ``build-finished``, from the environment (not
   from the pages written in this build, so an incremental build lists every page), sorted, and
   only when their bytes change.
@@ -24,7 +25,11 @@ URLs stay relative, and the sitemap, robots.txt and feeds are skipped with one c
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import io
 import os
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -112,11 +117,37 @@ def setup(app: Any) -> None:
     for name, (default, rebuild, types, description) in CONFIG.items():
         app.add_config_value(name, default, rebuild, types=types, description=description)
     # Ordinary documents get their OpenGraph tags from sphinxext-opengraph.
+    _import_opengraph_quietly()
     app.setup_extension("sphinxext.opengraph")
+    # After kiji.posts (100, 900): the post's record is complete.
+    app.connect("doctree-read", on_doctree_read, priority=950)
     app.connect("config-inited", validate, priority=810)
     # Before sphinxext-opengraph (500): it must find ogp_disable on posts and generated pages.
     app.connect("html-page-context", on_html_page_context, priority=450)
     app.connect("build-finished", on_build_finished)
+
+
+def _import_opengraph_quietly() -> None:
+    """Import sphinxext-opengraph without matplotlib's absence being printed on every build.
+
+    Its own social cards need matplotlib (0.8 s of imports per build, Japanese drawn as boxes);
+    kiji switches them off and draws its own with Pillow, so matplotlib is not installed, and
+    the module then prints a notice to stdout that would only mislead authors.
+    """
+    if "sphinxext.opengraph" in sys.modules:
+        return
+    with contextlib.redirect_stdout(io.StringIO()):
+        importlib.import_module("sphinxext.opengraph")
+
+
+def on_doctree_read(app: Any, doctree: Any) -> None:
+    """Draw the post's social card now, in the reader process (see the module docstring)."""
+    if not is_html(app):
+        return
+    info = app.env.get_domain("kiji").posts.get(app.env.docname)
+    fonts = card_fonts(app.config)
+    if info is not None and fonts is not None:
+        ensure_card(app, info, fonts)
 
 
 # --------------------------------------------------------------------------- configuration

@@ -1,0 +1,154 @@
+"""Use every ``-j`` process while writing.
+
+Two things Sphinx leaves on the table, both measured at 1,000 posts on 2 cores
+(``benchmarks/README.md``):
+
+* ``Builder.write_documents`` hands pages to ``jobs - 1`` worker processes and keeps the main
+  process for resolving doctrees. With ``-j 2`` one process renders every page while the main
+  process, whose share is about a fifth of a page's cost, waits for it most of the write phase.
+  :func:`on_builder_inited` gives the HTML builders a ``write_documents`` that uses ``jobs``
+  workers (the main process still resolves, between them). The method is documented as
+  overridable; ``_write_parallel`` is Sphinx's own chunking and forking, reused as it is.
+* the finishing steps (the generated index pages, the search index) run serially in the main
+  process after all pages are written. :class:`Background` runs them as forked tasks in
+  parallel with each other, joined before ``html-collect-pages`` ends.
+
+Workers are forked (Sphinx's :class:`~sphinx.util.parallel.ParallelTasks`): they see the main
+process's state as it was when they started, their warnings are replayed in the main process,
+and a failure in one fails the build, as for Sphinx's own workers. Nothing a task does in its
+own memory comes back: tasks write files and return nothing.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable, Sequence, Set
+from typing import Any
+
+from sphinx.builders import Builder
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.util import logging
+from sphinx.util.parallel import ParallelTasks, make_chunks, parallel_available
+
+logger = logging.getLogger(__name__)
+
+# Below this many items a fork costs more than it saves.
+MIN_PARALLEL_ITEMS = 8
+
+
+def jobs(app: Any) -> int:
+    """How many processes this build writes with (1: serial).
+
+    Sphinx decides whether writing may be parallel (``-j``, the platform, every extension being
+    ``parallel_write_safe``) and records it on the builder when the build starts; asking
+    ``app.is_parallel_allowed`` again would repeat its warnings.
+    """
+    if not parallel_available or app.parallel <= 1:
+        return 1
+    return int(app.parallel) if getattr(app.builder, "parallel_ok", False) else 1
+
+
+def _write_documents_all_workers(self: Any, docnames: Set[str]) -> None:
+    sorted_docnames = sorted(docnames)
+    if self.parallel_ok and self._kiji_jobs > 1:
+        self._write_parallel(sorted_docnames, nproc=self._kiji_jobs)
+    else:
+        self._write_serial(sorted_docnames)
+
+
+def on_builder_inited(app: Any) -> None:
+    builder = app.builder
+    if (
+        isinstance(builder, StandaloneHTMLBuilder)
+        # Only where nobody else (a theme, another extension) changed how documents are written.
+        and type(builder).write_documents is Builder.write_documents
+        and callable(getattr(builder, "_write_parallel", None))
+        and callable(getattr(builder, "_write_serial", None))
+    ):
+        builder._kiji_jobs = int(app.parallel) if parallel_available else 1
+        builder.write_documents = types.MethodType(_write_documents_all_workers, builder)
+
+
+class Background:
+    """Forked finishing tasks of one build, run ``jobs(app)`` at a time; serial without ``-j``.
+
+    Held by the ``kiji`` domain for the build (never pickled); :meth:`join` waits for all.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.nproc = jobs(app)
+        self._tasks: ParallelTasks | None = ParallelTasks(self.nproc) if self.nproc > 1 else None
+
+    @property
+    def parallel(self) -> bool:
+        return self._tasks is not None
+
+    def add(self, func: Callable[[], None]) -> None:
+        """Run ``func()`` in a worker (or now, when serial)."""
+        if self._tasks is None:
+            func()
+        else:
+            self._tasks.add_task(_call, func)
+
+    def map_chunks(self, func: Callable[[Sequence[Any]], None], items: Sequence[Any]) -> None:
+        """``func(chunk)`` over chunks of *items*, in workers when there are enough items."""
+        if self._tasks is None or len(items) < MIN_PARALLEL_ITEMS:
+            if items:
+                func(items)
+            return
+        for chunk in make_chunks(items, self.nproc):  # type: ignore[arg-type]
+            self._tasks.add_task(func, chunk)
+
+    def join(self) -> None:
+        if self._tasks is not None:
+            tasks, self._tasks = self._tasks, None
+            tasks.join()
+
+
+def _call(func: Callable[[], None]) -> None:
+    func()
+
+
+def background(app: Any) -> Background:
+    """This build's pool, made on first use (in the main process, while finishing)."""
+    domain = app.env.get_domain("kiji")
+    pool = getattr(domain, "background", None)
+    if pool is None:
+        pool = domain.background = Background(app)
+    return pool
+
+
+def join_background(app: Any) -> list[Any]:
+    """Last ``html-collect-pages`` handler: every finishing task is done before Sphinx goes on."""
+    pool = getattr(app.env.get_domain("kiji"), "background", None)
+    if pool is not None:
+        app.env.get_domain("kiji").background = None
+        pool.join()
+    return []
+
+
+# --------------------------------------------------------------------------- memory
+
+#: Doctrees a serial build keeps in memory between reading and writing.
+DOCTREE_CACHE_LIMIT = 500
+
+
+def cap_doctree_cache(app: Any, docname: str, source: list[str]) -> None:
+    """Keep a serial build's memory flat in the number of posts.
+
+    A serial (``-j 1``) read keeps every doctree it reads in memory until the page is written
+    (``env._write_doc_doctree_cache``; parallel reads do not), besides pickling it: at 10,000
+    posts that is most of a 4 GB peak. Reading and writing both go in sorted order, so the first
+    :data:`DOCTREE_CACHE_LIMIT` doctrees are kept and later ones are left to be unpickled from
+    the doctree folder when they are written, as in an incremental or parallel build.
+    """
+    cache = getattr(app.env, "_write_doc_doctree_cache", None)
+    if isinstance(cache, dict):
+        while len(cache) > DOCTREE_CACHE_LIMIT:
+            cache.popitem()  # the most recently read: written last
+
+
+def setup(app: Any) -> None:
+    app.connect("builder-inited", on_builder_inited)
+    app.connect("html-collect-pages", join_background, priority=990)
+    app.connect("source-read", cap_doctree_cache, priority=10)

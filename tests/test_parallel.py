@@ -1,0 +1,237 @@
+"""How the build uses its processes and its memory (kiji.parallel, the search's term files).
+
+The equivalences (``-j N`` = ``-j 1``, incremental = clean) are in test_builds.py; these tests
+show that the work really goes where the design says: pages written by ``jobs`` workers, the
+generated index pages and the search index written in forked workers, a serial read keeping a
+bounded number of doctrees, and the environment holding no search terms.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.testing.util import SphinxTestApp
+
+from kiji import parallel, search
+
+from .test_builds import _tree, assert_same_site
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _copy(rootdir: Path, dest: Path) -> Path:
+    shutil.copytree(rootdir / "test-posts", dest)
+    return dest
+
+
+def _build(src: Path, out: Path, parallel_jobs: int = 1, setup=None) -> SphinxTestApp:
+    app = SphinxTestApp("html", srcdir=src, builddir=out, parallel=parallel_jobs)
+    try:
+        if setup is not None:
+            setup(app)
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
+def test_pages_are_written_by_every_job(rootdir, tmp_path, spy):
+    calls = spy(StandaloneHTMLBuilder, "_write_parallel")
+    src = _copy(rootdir, tmp_path / "src")
+    _build(src, tmp_path / "j2", parallel_jobs=2)
+    # Sphinx alone would use jobs - 1 = 1 writer.
+    assert [nproc for _builder, _docs, nproc in calls] == [2]
+    _build(src, tmp_path / "j1", parallel_jobs=1)
+    assert len(calls) == 1  # a serial build stays serial
+    assert_same_site(tmp_path / "j1" / "html", tmp_path / "j2" / "html")
+
+
+CUSTOM_BUILDER = """
+from pathlib import Path
+from sphinx.builders.html import StandaloneHTMLBuilder
+
+
+class CustomHTML(StandaloneHTMLBuilder):
+    name = "html"
+
+    def write_documents(self, docnames):
+        Path(self.outdir, "custom-writer.txt").write_text("yes", encoding="utf-8")
+        super().write_documents(docnames)
+
+
+def setup(app):
+    app.add_builder(CustomHTML, override=True)
+"""
+
+
+def test_another_write_documents_is_left_alone(rootdir, tmp_path):
+    """A builder whose class writes documents its own way keeps its way."""
+    src = _copy(rootdir, tmp_path / "src")
+    with (src / "conf.py").open("a", encoding="utf-8") as f:
+        f.write(CUSTOM_BUILDER)
+    app = _build(src, tmp_path / "out", parallel_jobs=2)
+    assert (tmp_path / "out" / "html" / "custom-writer.txt").is_file()
+    assert "write_documents" not in vars(app.builder)
+    assert (tmp_path / "out" / "html" / "index.html").is_file()
+
+
+def _pid_probe(log: Path):
+    """A test extension: which process rendered each generated page and the search index."""
+
+    def setup(app: SphinxTestApp) -> None:
+        def on_page(app, pagename, templatename, context, doctree):
+            if context.get("kiji_generated"):
+                with log.open("a", encoding="utf-8") as f:
+                    f.write(f"page {os.getpid()} {pagename}\n")
+
+        app.connect("html-page-context", on_page)
+
+    return setup
+
+
+def test_finishing_work_runs_in_forked_workers(rootdir, tmp_path, monkeypatch):
+    log = tmp_path / "pids.log"
+    original = search.write_index_files
+
+    def write_index_files(outdir, files):
+        with log.open("a", encoding="utf-8") as f:
+            f.write(f"index {os.getpid()} -\n")
+        return original(outdir, files)
+
+    monkeypatch.setattr(search, "write_index_files", write_index_files)
+    src = _copy(rootdir, tmp_path / "src")
+    _build(src, tmp_path / "j2", parallel_jobs=2, setup=_pid_probe(log))
+    rows = [line.split(" ", 2) for line in log.read_text(encoding="utf-8").splitlines()]
+    pages = [(pid, name) for kind, pid, name in rows if kind == "page"]
+    index = [pid for kind, pid, _ in rows if kind == "index"]
+    assert len(pages) >= parallel.MIN_PARALLEL_ITEMS  # enough pages to be worth the workers
+    me = str(os.getpid())
+    assert index and me not in index
+    assert pages and all(pid != me for pid, _ in pages)
+    assert len({pid for pid, _ in pages}) >= 2  # chunks in more than one worker
+    assert len({name for _, name in pages}) == len(pages)  # each page written once
+
+    # Serially, everything happens in this process, and the site is the same.
+    log.unlink()
+    _build(src, tmp_path / "j1", parallel_jobs=1, setup=_pid_probe(log))
+    pids = {line.split(" ", 2)[1] for line in log.read_text(encoding="utf-8").splitlines()}
+    assert pids == {me}
+    assert_same_site(tmp_path / "j1" / "html", tmp_path / "j2" / "html")
+
+
+def test_serial_read_keeps_a_bounded_number_of_doctrees(rootdir, tmp_path, monkeypatch):
+    sizes: list[int] = []
+
+    def probe(app: SphinxTestApp) -> None:
+        app.connect(
+            "doctree-read",
+            lambda app, doctree: sizes.append(len(app.env._write_doc_doctree_cache)),
+        )
+
+    src = _copy(rootdir, tmp_path / "src")
+    _build(src, tmp_path / "full", setup=probe)
+    unbounded = max(sizes)
+    assert unbounded >= 4  # Sphinx alone keeps every doctree read so far
+
+    sizes.clear()
+    monkeypatch.setattr(parallel, "DOCTREE_CACHE_LIMIT", 1)
+    _build(src, tmp_path / "capped", setup=probe)
+    assert max(sizes) <= 2  # the limit, plus the one just read
+    assert_same_site(tmp_path / "full" / "html", tmp_path / "capped" / "html")
+
+
+def _env(out: Path):
+    with (out / "doctrees" / "environment.pickle").open("rb") as f:
+        return pickle.load(f)
+
+
+def test_search_terms_live_beside_the_doctrees_not_in_the_environment(rootdir, tmp_path):
+    src = _copy(rootdir, tmp_path / "src")
+    _build(src, tmp_path / "out")
+    docs = _env(tmp_path / "out").domaindata["kijisearch"]["docs"]
+    assert docs
+    folder = tmp_path / "out" / "doctrees" / search.TERMS_DIR
+    for entry in docs.values():
+        assert isinstance(entry["terms"], str) and len(entry["terms"]) == 24
+        assert (folder / f"{entry['terms']}.terms").is_file()
+    sample = docs["posts/2026-01-17-amazon-ai-chip"]["terms"]
+    terms = search._unpack_terms((folder / f"{sample}.terms").read_bytes())
+    assert {"チッ", "ップ", "高速", "速化"} <= set(terms)
+
+
+def test_search_index_is_skipped_when_its_inputs_are_unchanged(rootdir, tmp_path):
+    src = _copy(rootdir, tmp_path / "src")
+    out = tmp_path / "out"
+    _build(src, out)
+    index = out / "html" / search.INDEX_DIR
+    manifest = index / "manifest.json"
+    stamp = manifest.stat().st_mtime_ns
+    before = _tree(out / "html")
+    # An index file changed by hand is not noticed when nothing changed: the inputs decide.
+    os.utime(manifest, ns=(stamp, stamp))
+    _build(src, out)
+    assert manifest.stat().st_mtime_ns == stamp
+    assert _tree(out / "html") == before
+
+    # A body edit changes the inputs: the index is written again, equal to a clean build's.
+    post = src / "posts" / "2026-01-17-amazon-ai-chip.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\n量子暗号の追記。\n", encoding="utf-8")
+    st = post.stat()
+    os.utime(post, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+    _build(src, out)
+    clean = _copy(rootdir, tmp_path / "clean-src")
+    shutil.copy2(post, clean / "posts" / post.name)
+    _build(clean, tmp_path / "clean")
+    assert_same_site(out / "html", tmp_path / "clean" / "html")
+    assert '"量子"' in "".join(
+        p.read_text(encoding="utf-8") for p in (index / "t").glob("*.json")
+    )
+
+
+def test_lost_term_files_are_made_again(rootdir, tmp_path):
+    """Deleting the term files (but not the environment) re-reads the pages that need them."""
+    src = _copy(rootdir, tmp_path / "src")
+    out = tmp_path / "out"
+    _build(src, out)
+    before = _tree(out / "html")
+    shutil.rmtree(out / "doctrees" / search.TERMS_DIR)
+    (out / "doctrees" / search.INPUTS_FILE).unlink()
+    _build(src, out)
+    assert _tree(out / "html") == before
+    assert any((out / "doctrees" / search.TERMS_DIR).iterdir())
+
+
+def test_stale_term_files_are_removed(rootdir, tmp_path):
+    src = _copy(rootdir, tmp_path / "src")
+    out = tmp_path / "out"
+    _build(src, out)
+    folder = out / "doctrees" / search.TERMS_DIR
+    count = len(list(folder.iterdir()))
+    (src / "posts" / "2026-04-01-toml.md").unlink()
+    _build(src, out)
+    docs = _env(out).domaindata["kijisearch"]["docs"]
+    assert {p.name for p in folder.iterdir()} == {f"{e['terms']}.terms" for e in docs.values()}
+    assert len(list(folder.iterdir())) == count - 1
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_build_output_has_no_matplotlib_notice(rootdir, tmp_path, jobs):
+    """sphinxext-opengraph prints a notice when matplotlib is missing; kiji draws its own cards."""
+    src = _copy(rootdir, tmp_path / "src")
+    done = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-j", jobs, str(src), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "_ext")},
+        timeout=300,
+        check=True,
+    )
+    assert "matplotlib" not in done.stdout + done.stderr
+    assert (tmp_path / "out" / "index.html").is_file()

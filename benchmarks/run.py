@@ -81,10 +81,14 @@ def _metric_rows(jobs_list: Sequence[int], incremental: bool) -> list[tuple[str,
     for j in jobs_list:
         rows.append((f"clean_j{j}_s", f"clean build -j {j}", "s"))
     for j in jobs_list:
+        if j != 1 and 1 in jobs_list:
+            rows.append((f"speedup_j{j}", f"  -j {j} speed-up over -j 1", "x"))
+    for j in jobs_list:
         rows.append((f"clean_j{j}_rss_mib", f"peak RSS, clean -j {j}", "MiB"))
     if incremental:
         rows += [
             ("incr_body_s", "rebuild after body edit", "s"),
+            ("incr_body_pct", "  share of the clean build", "%"),
             ("incr_body_html", "  .html rewritten", "n"),
             ("incr_tag_s", "rebuild after tag edit", "s"),
             ("incr_tag_html", "  .html rewritten", "n"),
@@ -381,6 +385,10 @@ def measure_round(
             figures["warnings"] = result.warnings
             figures.update(sizes(state.name, out, Path(body_post).stem))
     assert first_out is not None
+    if "clean_j1_s" in figures:
+        for jobs in jobs_list:
+            if jobs != 1 and figures.get(f"clean_j{jobs}_s"):
+                figures[f"speedup_j{jobs}"] = figures["clean_j1_s"] / figures[f"clean_j{jobs}_s"]
 
     if incremental:
         jobs = jobs_list[0]
@@ -389,6 +397,8 @@ def measure_round(
         result = build(first_out, jobs, "incr-body")
         after = html_snapshot(first_out)
         figures["incr_body_s"] = result.seconds
+        # The same -j as the clean build it is compared with.
+        figures["incr_body_pct"] = 100 * result.seconds / figures[f"clean_j{jobs}_s"]
         figures["incr_body_html"] = len(changed := rewritten(before, after))
         details["incr_body_post"] = body_post
         details["incr_body_rewritten"] = changed[:MAX_NAMES]
@@ -477,6 +487,10 @@ def fmt(value: Any, unit: str) -> str:
         return "-"
     if unit == "s":
         return f"{value:.2f} s"
+    if unit == "x":
+        return f"{value:.2f}x"
+    if unit == "%":
+        return f"{value:.1f} %"
     if unit == "MiB":
         return f"{value:.0f} MiB"
     if unit == "B":

@@ -75,3 +75,13 @@ def spy(monkeypatch):
         return calls
 
     return _spy
+
+
+@pytest.fixture(autouse=True)
+def parallel_read_always(monkeypatch):
+    """Test sites are tiny: without this, every ``-j 2`` test build would read its documents
+    serially (kiji.parallel.serial_read_limit) and the parallel read would go untested."""
+    from kiji import parallel
+
+    monkeypatch.setattr(parallel, "SERIAL_READ_MIN", 0)
+    monkeypatch.setattr(parallel, "SERIAL_READ_PER_DOC", 10**9)

@@ -131,9 +131,11 @@ def _check_json(out_json: Path, setup: str, incremental: bool) -> dict:
     expected = ["clean_j1_s", "clean_j1_rss_mib", "output_bytes", "html_files",
                 "post_page_bytes", "search_index_bytes", "peak_rss_mib"]
     if incremental:
-        expected += ["incr_body_s", "incr_body_html", "incr_tag_s", "incr_tag_html"]
+        expected += ["incr_body_s", "incr_body_pct", "incr_body_html", "incr_tag_s", "incr_tag_html"]
     for key in expected:
         assert median.get(key) is not None, key
+    if incremental:
+        assert median["incr_body_pct"] == 100 * median["incr_body_s"] / median["clean_j1_s"]
     assert median["html_files"] >= N + 1
     if incremental:
         # The edited post's page must be among the rewritten ones.

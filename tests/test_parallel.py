@@ -166,10 +166,12 @@ def test_search_terms_live_beside_the_doctrees_not_in_the_environment(rootdir, t
     assert {"チッ", "ップ", "高速", "速化"} <= set(terms)
 
 
-def test_search_index_is_skipped_when_its_inputs_are_unchanged(rootdir, tmp_path):
+def test_search_index_is_skipped_when_its_inputs_are_unchanged(rootdir, tmp_path, spy):
     src = _copy(rootdir, tmp_path / "src")
     out = tmp_path / "out"
     _build(src, out)
+    built = spy(search, "build_index")
+    updated = spy(search, "update_index")
     index = out / "html" / search.INDEX_DIR
     manifest = index / "manifest.json"
     stamp = manifest.stat().st_mtime_ns
@@ -179,6 +181,7 @@ def test_search_index_is_skipped_when_its_inputs_are_unchanged(rootdir, tmp_path
     _build(src, out)
     assert manifest.stat().st_mtime_ns == stamp
     assert _tree(out / "html") == before
+    assert built == [] and updated == []
 
     # A body edit changes the inputs: the index is written again, equal to a clean build's.
     post = src / "posts" / "2026-01-17-amazon-ai-chip.md"
@@ -186,10 +189,9 @@ def test_search_index_is_skipped_when_its_inputs_are_unchanged(rootdir, tmp_path
     st = post.stat()
     os.utime(post, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
     _build(src, out)
-    clean = _copy(rootdir, tmp_path / "clean-src")
-    shutil.copy2(post, clean / "posts" / post.name)
-    _build(clean, tmp_path / "clean")
-    assert_same_site(out / "html", tmp_path / "clean" / "html")
+    # ... by updating the last build's index in place, not by building it anew.
+    assert len(updated) == 1 and built == []
+    assert_same_site(out / "html", _clean_build(rootdir, tmp_path, post))
     assert '"量子"' in "".join(
         p.read_text(encoding="utf-8") for p in (index / "t").glob("*.json")
     )
@@ -202,7 +204,7 @@ def test_lost_term_files_are_made_again(rootdir, tmp_path):
     _build(src, out)
     before = _tree(out / "html")
     shutil.rmtree(out / "doctrees" / search.TERMS_DIR)
-    (out / "doctrees" / search.INPUTS_FILE).unlink()
+    (out / "doctrees" / search.STATE_FILE).unlink()
     _build(src, out)
     assert _tree(out / "html") == before
     assert any((out / "doctrees" / search.TERMS_DIR).iterdir())
@@ -235,3 +237,39 @@ def test_build_output_has_no_matplotlib_notice(rootdir, tmp_path, jobs):
     )
     assert "matplotlib" not in done.stdout + done.stderr
     assert (tmp_path / "out" / "index.html").is_file()
+
+
+def test_a_few_changed_documents_are_read_without_forking(rootdir, tmp_path, spy, monkeypatch):
+    src = _copy(rootdir, tmp_path / "src")
+    out = tmp_path / "out"
+    _build(src, out, parallel_jobs=2)  # every document, read in forked readers
+    monkeypatch.setattr(parallel, "SERIAL_READ_MIN", 20)  # the real limits (conftest lowers them)
+    monkeypatch.setattr(parallel, "SERIAL_READ_PER_DOC", 100)
+    serial = spy(StandaloneHTMLBuilder, "_read_serial")
+    forked = spy(StandaloneHTMLBuilder, "_read_parallel")
+    post = src / "posts" / "2026-01-17-amazon-ai-chip.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\n追記。\n", encoding="utf-8")
+    st = post.stat()
+    os.utime(post, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+    _build(src, out, parallel_jobs=2)
+    assert [docs for _builder, docs in serial] == [["posts/2026-01-17-amazon-ai-chip"]]
+    assert forked == []
+    assert_same_site(out / "html", _clean_build(rootdir, tmp_path, post))
+    # Many documents are still read in forked readers.
+    assert parallel.serial_read_limit(1_000) == 30
+    assert parallel.serial_read_limit(10_000) == 120
+
+
+def test_many_documents_are_read_in_forked_readers(rootdir, tmp_path, spy):
+    serial = spy(StandaloneHTMLBuilder, "_read_serial")
+    forked = spy(StandaloneHTMLBuilder, "_read_parallel")
+    src = _copy(rootdir, tmp_path / "src")
+    _build(src, tmp_path / "out", parallel_jobs=2)  # conftest: the limit is 0 here
+    assert serial == [] and len(forked) == 1
+
+
+def _clean_build(rootdir: Path, tmp_path: Path, edited: Path) -> Path:
+    clean = _copy(rootdir, tmp_path / "clean-src")
+    shutil.copy2(edited, clean / "posts" / edited.name)
+    _build(clean, tmp_path / "clean")
+    return tmp_path / "clean" / "html"

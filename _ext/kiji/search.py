@@ -12,10 +12,10 @@ replaces it:
   at 10,000 posts, loaded and saved again by every incremental build);
 * Sphinx's indexer is switched off for the HTML builders (:func:`_suspend_sphinx_indexer`) while
   ``search.html`` is still written, from our ``templates/search.html``;
-* on ``html-collect-pages`` :func:`build_index_files` turns the stored terms, the post metadata
-  of the ``kiji`` domain and its taxonomy pages into ``_static/kiji-search/`` (in a ``-j`` worker,
-  beside the generated index pages; skipped when nothing it is made from changed since the last
-  build):
+* on ``write-started`` :func:`build_index_files` turns the stored terms, the post metadata
+  of the ``kiji`` domain and its taxonomy pages into ``_static/kiji-search/`` (with ``-j``, in a
+  forked worker while the pages are written; skipped when nothing it is made from changed since
+  the last build):
 
   ``manifest.json``
       format, a content hash (``version``, used to bust caches), the shard count and doc chunk
@@ -48,8 +48,8 @@ import os
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,7 +60,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from . import textsplit
-from .textsplit import encode_ids, index_terms, query_segments, shard_of
+from .textsplit import decode_ids, encode_ids, index_terms, query_segments, shard_of
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -171,8 +171,8 @@ def _pack_terms(terms: Iterable[str]) -> bytes:
 
 #: Folder of the per-page term files, in the doctree folder.
 TERMS_DIR = "kiji-search"
-#: The index's inputs at the last build (a digest), in the doctree folder.
-INPUTS_FILE = "kiji-search-inputs.txt"
+#: The index's inputs at the last build and its :class:`IndexState`, in the doctree folder.
+STATE_FILE = "kiji-search-state.json"
 
 
 def _terms_path(doctreedir: Path | str, digest: str) -> Path:
@@ -320,71 +320,60 @@ def _shard_count(estimated_bytes: int) -> int:
     return n
 
 
-def build_index_files(docs: Iterable[IndexDoc]) -> dict[str, bytes]:
-    """The search index as ``{relative path: content}`` (paths under :data:`INDEX_DIR`)."""
-    ordered = sorted(docs, key=_order)
-    # defaultdict, not setdefault: this loop appends millions of ids on a large site.
-    postings: defaultdict[str, list[int]] = defaultdict(list)
-    titles: defaultdict[str, list[int]] = defaultdict(list)
-    metas: defaultdict[str, list[int]] = defaultdict(list)
-    names: defaultdict[str, list[int]] = defaultdict(list)
-    records: list[list[Any]] = []
-    for doc_id, doc in enumerate(ordered):
-        title_terms = index_terms(doc.title)
-        meta_terms: set[str] = set()
-        for value in (*doc.tags, *doc.categories, *doc.authors):
-            meta_terms |= index_terms(value)
-        if doc.name is not None:
-            meta_terms |= index_terms(doc.name)
-            # "=" never starts a term; the browser looks up "=" + its normalized query segments.
-            names["=" + " ".join(query_segments(doc.name))].append(doc_id)
-        # The date as the page shows it (2026年1月17日) is found, but ranks like body text.
-        all_terms = set(doc.body_terms)
-        all_terms.update(title_terms, meta_terms, index_terms(doc.date_display or ""))
-        # Ids are appended in increasing order, so every list stays sorted without a sort.
-        for term in all_terms:
-            postings[term].append(doc_id)
-        for term in title_terms:
-            titles[term].append(doc_id)
-        for term in meta_terms:
-            metas[term].append(doc_id)
-        records.append(
-            [
-                doc.url,
-                doc.title,
-                doc.date,
-                doc.date_display,
-                doc.kind,
-                list(doc.tags),
-                list(doc.categories),
-                doc.excerpt,
-            ]
-        )
+def _doc_terms(doc: IndexDoc, body: Iterable[str]) -> tuple[set[str], set[str], set[str]]:
+    """(all, title, meta) terms of a page: what its ids are posted under."""
+    title_terms = index_terms(doc.title)
+    meta_terms: set[str] = set()
+    for value in (*doc.tags, *doc.categories, *doc.authors):
+        meta_terms |= index_terms(value)
+    if doc.name is not None:
+        meta_terms |= index_terms(doc.name)
+    # The date as the page shows it (2026年1月17日) is found, but ranks like body text.
+    all_terms = set(body)
+    all_terms.update(title_terms, meta_terms, index_terms(doc.date_display or ""))
+    return all_terms, title_terms, meta_terms
 
-    entries: dict[str, list[str]] = {}
-    for term, ids in postings.items():
-        entry = [encode_ids(ids), encode_ids(titles.get(term, ())), encode_ids(metas.get(term, ()))]
-        while len(entry) > 1 and not entry[-1]:
-            entry.pop()
-        entries[term] = entry
-    for key, ids in names.items():
-        entries[key] = [encode_ids(ids)]
 
-    estimated = sum(
-        len(t.encode("utf-8")) + sum(map(len, e)) + 6 * len(e) + 4 for t, e in entries.items()
-    )
-    shards = _shard_count(estimated)
-    buckets: list[dict[str, list[str]]] = [{} for _ in range(shards)]
-    for term, entry in entries.items():
-        buckets[shard_of(term, shards)][term] = entry
+def _record(doc: IndexDoc) -> list[Any]:
+    return [
+        doc.url,
+        doc.title,
+        doc.date,
+        doc.date_display,
+        doc.kind,
+        list(doc.tags),
+        list(doc.categories),
+        doc.excerpt,
+    ]
 
-    files: dict[str, bytes] = {}
-    width = len(f"{shards - 1:x}")
-    for i, bucket in enumerate(buckets):
-        files[f"t/{i:0{width}x}.json"] = _dumps(bucket)
+
+def _term_sig(doc: IndexDoc) -> str:
+    """What of a page, besides its body, decides the terms it is posted under."""
+    fields = [doc.title, list(doc.tags), list(doc.categories), list(doc.authors), doc.name,
+              doc.date_display]  # fmt: skip
+    return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+
+
+def _body_digest(doc: IndexDoc) -> str:
+    terms = doc.body_terms
+    if isinstance(terms, StoredTerms):
+        return terms.digest
+    return hashlib.sha256("\n".join(sorted(set(terms))).encode("utf-8")).hexdigest()[:24]
+
+
+def _size(term: str, entry: list[str]) -> int:
+    """A term's estimated share of the index, which decides the shard count."""
+    return len(term.encode("utf-8")) + sum(map(len, entry)) + 6 * len(entry) + 4
+
+
+def _shard_path(i: int, shards: int) -> str:
+    return f"t/{i:0{len(f'{shards - 1:x}')}x}.json"
+
+
+def _with_records_and_manifest(files: dict[str, bytes], ordered: list[IndexDoc], shards: int) -> None:
+    records = [_record(doc) for doc in ordered]
     for k in range(0, len(records), DOC_CHUNK):
         files[f"d/{k // DOC_CHUNK}.json"] = _dumps(records[k : k + DOC_CHUNK])
-
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(path.encode("utf-8") + b"\0" + files[path] + b"\0")
@@ -395,10 +384,150 @@ def build_index_files(docs: Iterable[IndexDoc]) -> dict[str, bytes]:
             "count": len(records),
             "chunk": DOC_CHUNK,
             "shards": shards,
-            "shardWidth": width,
+            "shardWidth": len(f"{shards - 1:x}"),
         }
     )
-    return files
+
+
+@dataclass
+class IndexState:
+    """What the next build needs to update the index in place (kept as JSON, a few bytes a page)."""
+
+    keys: list[str]  # page keys in id order
+    sigs: list[str]  # per page: _term_sig
+    digests: list[str]  # per page: its body terms' digest
+    estimated: int  # the sum of _size over all entries
+    shards: int
+
+
+def build_index(docs: Iterable[IndexDoc]) -> tuple[dict[str, bytes], IndexState]:
+    """The search index as ``{relative path: content}`` (paths under :data:`INDEX_DIR`)."""
+    ordered = sorted(docs, key=_order)
+    # defaultdict, not setdefault: this loop appends millions of ids on a large site.
+    postings: defaultdict[str, list[int]] = defaultdict(list)
+    titles: defaultdict[str, list[int]] = defaultdict(list)
+    metas: defaultdict[str, list[int]] = defaultdict(list)
+    names: defaultdict[str, list[int]] = defaultdict(list)
+    for doc_id, doc in enumerate(ordered):
+        all_terms, title_terms, meta_terms = _doc_terms(doc, doc.body_terms)
+        if doc.name is not None:
+            # "=" never starts a term; the browser looks up "=" + its normalized query segments.
+            names["=" + " ".join(query_segments(doc.name))].append(doc_id)
+        # Ids are appended in increasing order, so every list stays sorted without a sort.
+        for term in all_terms:
+            postings[term].append(doc_id)
+        for term in title_terms:
+            titles[term].append(doc_id)
+        for term in meta_terms:
+            metas[term].append(doc_id)
+
+    entries: dict[str, list[str]] = {}
+    for term, ids in postings.items():
+        entry = [encode_ids(ids), encode_ids(titles.get(term, ())), encode_ids(metas.get(term, ()))]
+        while len(entry) > 1 and not entry[-1]:
+            entry.pop()
+        entries[term] = entry
+    for key, ids in names.items():
+        entries[key] = [encode_ids(ids)]
+
+    estimated = sum(_size(t, e) for t, e in entries.items())
+    shards = _shard_count(estimated)
+    buckets: list[dict[str, list[str]]] = [{} for _ in range(shards)]
+    for term, entry in entries.items():
+        buckets[shard_of(term, shards)][term] = entry
+
+    files: dict[str, bytes] = {}
+    for i, bucket in enumerate(buckets):
+        files[_shard_path(i, shards)] = _dumps(bucket)
+    _with_records_and_manifest(files, ordered, shards)
+    state = IndexState(
+        keys=[doc.key for doc in ordered],
+        sigs=[_term_sig(doc) for doc in ordered],
+        digests=[_body_digest(doc) for doc in ordered],
+        estimated=estimated,
+        shards=shards,
+    )
+    return files, state
+
+
+def build_index_files(docs: Iterable[IndexDoc]) -> dict[str, bytes]:
+    return build_index(docs)[0]
+
+
+#: Above this share of changed pages an update is not worth it: the index is built anew.
+UPDATE_MAX_SHARE = 0.05
+
+
+def update_index(
+    docs: Iterable[IndexDoc],
+    state: IndexState,
+    current: Callable[[str], bytes | None],
+    old_body: Callable[[str], Iterable[str] | None],
+) -> tuple[dict[str, bytes], IndexState] | None:
+    """The files :func:`build_index` would make, from the last build's files and a few changes.
+
+    Applies when the pages, their order and everything but some pages' body text are as in
+    ``state`` (an edit to a post's text): the ids of those pages are added to or removed from
+    the postings of the terms that differ, and only the shards holding such terms are decoded
+    and written anew. ``current(path)`` gives the last build's file, ``old_body(digest)`` a
+    page's terms at the last build. None when the change is of another kind, or when anything
+    needed is missing: the caller then builds the index anew.
+    """
+    ordered = sorted(docs, key=_order)
+    if [d.key for d in ordered] != state.keys or [_term_sig(d) for d in ordered] != state.sigs:
+        return None
+    digests = [_body_digest(d) for d in ordered]
+    changed = [i for i, (new, old) in enumerate(zip(digests, state.digests, strict=True)) if new != old]
+    if len(changed) > max(1, int(len(ordered) * UPDATE_MAX_SHARE)):
+        return None
+    added: defaultdict[str, set[int]] = defaultdict(set)
+    removed: defaultdict[str, set[int]] = defaultdict(set)
+    for i in changed:
+        before = old_body(state.digests[i])
+        if before is None:
+            return None
+        old_all = _doc_terms(ordered[i], before)[0]
+        new_all = _doc_terms(ordered[i], ordered[i].body_terms)[0]
+        for term in new_all - old_all:
+            added[term].add(i)
+        for term in old_all - new_all:
+            removed[term].add(i)
+
+    shards = state.shards
+    files: dict[str, bytes] = {}
+    buckets: dict[int, dict[str, list[str]]] = {}
+    estimated = state.estimated
+    for term in sorted(set(added) | set(removed)):
+        k = shard_of(term, shards)
+        if k not in buckets:
+            raw = current(_shard_path(k, shards))
+            if raw is None:
+                return None
+            buckets[k] = json.loads(raw)
+        bucket = buckets[k]
+        entry = bucket.get(term)
+        ids = set(decode_ids(entry[0])) if entry else set()
+        ids = (ids - removed.get(term, set())) | added.get(term, set())
+        if entry:
+            estimated -= _size(term, entry)
+        if ids:
+            new_entry = [encode_ids(sorted(ids)), *(entry[1:] if entry else [])]
+            bucket[term] = new_entry
+            estimated += _size(term, new_entry)
+        elif entry is not None and len(entry) > 1:
+            return None  # a title or tag term lost its body posting: cannot happen, rebuild
+        else:
+            bucket.pop(term, None)
+    if _shard_count(estimated) != shards:
+        return None
+    for i in range(shards):
+        path = _shard_path(i, shards)
+        raw = _dumps(buckets[i]) if i in buckets else current(path)
+        if raw is None:
+            return None
+        files[path] = raw
+    _with_records_and_manifest(files, ordered, shards)
+    return files, IndexState(state.keys, state.sigs, digests, estimated, shards)
 
 
 def write_index_files(outdir: Path, files: dict[str, bytes]) -> None:
@@ -531,24 +660,55 @@ def collect_documents(app: Sphinx) -> Iterator[IndexDoc]:
         )
 
 
-def inputs_digest(docs: Sequence[IndexDoc]) -> str:
-    """A digest of everything the index is made from, without reading any term file.
-
-    Stored terms count by their content digest; the index code counts by its source, so a new
-    version of the splitter or of the file layout rebuilds the index.
-    """
+def code_digest() -> str:
+    """The index code, by its source: a new splitter or file layout never reuses old files."""
     h = hashlib.sha256()
     for module in (__file__, textsplit.__file__):
         h.update(Path(module).read_bytes())
+    return h.hexdigest()
+
+
+def inputs_digest(docs: Sequence[IndexDoc]) -> str:
+    """A digest of everything the index is made from, without reading any term file.
+
+    Stored terms count by their content digest, the code by :func:`code_digest`.
+    """
+    h = hashlib.sha256(code_digest().encode("ascii"))
     for doc in docs:
         fields = {k: v for k, v in vars(doc).items() if k != "body_terms"}
-        terms = doc.body_terms
-        fields["body_terms"] = (
-            terms.digest if isinstance(terms, StoredTerms) else sorted(set(terms))
-        )
+        fields["body_terms"] = _body_digest(doc)
         h.update(json.dumps(fields, ensure_ascii=False, sort_keys=True, default=list).encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()
+
+
+def _load_state(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and data.get("code") == code_digest() else {}
+
+
+def _index_state(data: dict[str, Any]) -> IndexState | None:
+    try:
+        return IndexState(**data["state"])
+    except (KeyError, TypeError):
+        return None
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _manifest_version(raw: bytes | None) -> str | None:
+    try:
+        return str(json.loads(raw)["version"]) if raw is not None else None
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _remove_stale_terms(env: BuildEnvironment, domain: KijiSearchDomain) -> None:
@@ -564,26 +724,54 @@ def _remove_stale_terms(env: BuildEnvironment, domain: KijiSearchDomain) -> None
 
 def _on_collect_pages(app: Sphinx) -> list[Any]:
     _resume_search_page(app)
-    if not _is_search_builder(app.builder):
-        return []
+    return []
+
+
+def _start_index(app: Sphinx, builder: Builder) -> None:
+    """Build the index as soon as its inputs are known: after reading, before pages are written.
+
+    With ``-j`` it is a forked task that runs while the pages are written (it is joined when
+    the generated pages are); without, it runs here.
+    """
+    if not _is_search_builder(builder):
+        return
     domain = app.env.get_domain("kijisearch")
     assert isinstance(domain, KijiSearchDomain)
-    _remove_stale_terms(app.env, domain)
     docs = list(collect_documents(app))
     outdir = Path(app.outdir) / INDEX_DIR
-    marker = Path(app.doctreedir) / INPUTS_FILE
+    doctreedir = Path(app.doctreedir)
+    state_path = doctreedir / STATE_FILE
+    saved = _load_state(state_path)
     inputs = inputs_digest(docs)
-    try:
-        if (outdir / "manifest.json").is_file() and marker.read_text(encoding="ascii") == inputs:
-            return []  # the same inputs make the same files: they are all still there
-    except OSError:
-        pass
-    marker.unlink(missing_ok=True)
+    if (outdir / "manifest.json").is_file() and saved.get("inputs") == inputs:
+        return  # the same inputs make the same files: they are all still there
+    state_path.unlink(missing_ok=True)
+    env = app.env
 
     def task() -> None:
         try:
-            write_index_files(outdir, build_index_files(docs))
-            marker.write_text(inputs, encoding="ascii")
+            result = None
+            state = _index_state(saved)
+            # The files on disk must be the ones that state describes.
+            if state is not None and _manifest_version(
+                _read_or_none(outdir / "manifest.json")
+            ) == saved.get("version"):
+                result = update_index(
+                    docs,
+                    state,
+                    current=lambda rel: _read_or_none(outdir / rel),
+                    old_body=lambda digest: _old_terms(doctreedir, digest),
+                )
+            files, new_state = result or build_index(docs)
+            write_index_files(outdir, files)
+            record = {
+                "code": code_digest(),
+                "inputs": inputs,
+                "version": _manifest_version(files["manifest.json"]),
+                "state": asdict(new_state),
+            }
+            state_path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+            _remove_stale_terms(env, domain)  # only now: an update reads the old terms
         except (OSError, ValueError, zlib.error) as err:
             logger.warning(
                 "the search index could not be written: %s", err, type=WARNING_TYPE, subtype=SUBTYPE
@@ -594,7 +782,13 @@ def _on_collect_pages(app: Sphinx) -> list[Any]:
         task()
     else:
         pool.add(task)
-    return []
+
+
+def _old_terms(doctreedir: Path, digest: str) -> list[str] | None:
+    try:
+        return _unpack_terms(_terms_path(doctreedir, digest).read_bytes())
+    except (OSError, zlib.error):
+        return None
 
 
 def _background(app: Sphinx) -> Any:
@@ -643,13 +837,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _add_paths)
     app.connect("doctree-read", _on_doctree_read)
     app.connect("write-started", _suspend_sphinx_indexer)
+    app.connect("write-started", _start_index, priority=900)
     app.connect("doctree-resolved", _resume_search_page)
     # A build that writes no document (nothing changed) renders genindex.html first: its
     # "search" link must be there too.
     app.connect("html-page-context", _resume_search_page, priority=1)
     app.connect("env-get-outdated", _on_env_get_outdated)
-    # Before kiji's index pages (500): the longest finishing task starts first.
-    app.connect("html-collect-pages", _on_collect_pages, priority=450)
+    app.connect("html-collect-pages", _on_collect_pages)
     app.connect("html-page-context", _on_page_context)
     return {
         "version": "0.1.0",

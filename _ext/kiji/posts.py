@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Iterator
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Any
@@ -174,18 +175,17 @@ def scan_drafts(app: Any, config: Any) -> None:
     new_cache: dict[str, list[Any]] = {}
     skipped: list[tuple[str, str]] = []
     suffixes = tuple(s for s in config.source_suffix)
-    paths = sorted(_walk(srcdir))
+    paths = sorted(_walk(srcdir), key=lambda item: item[1])
     if len(paths) > 200:
-        paths = list(status_iterator(paths, "kiji: scanning posts... ", "darkgreen", len(paths), app.verbosity, stringify_func=lambda p: p.name))
-    for path in paths:
-        rel = path.relative_to(srcdir).as_posix()
+        paths = list(status_iterator(paths, "kiji: scanning posts... ", "darkgreen", len(paths), app.verbosity, stringify_func=lambda p: p[1]))
+    for path, rel in paths:
         if not rel.endswith(suffixes):
             continue
         docname = rel.rsplit(".", 1)[0]
         if not matcher(docname):
             continue
         try:
-            st = path.stat()
+            st = os.stat(path)
         except OSError:
             continue
         stamp = [st.st_mtime_ns, st.st_size]
@@ -194,7 +194,7 @@ def scan_drafts(app: Any, config: Any) -> None:
             draft, ts = entry[2], entry[3]
         else:
             try:
-                post = fm.parse_post(path.read_bytes(), rel, tz)
+                post = fm.parse_post(Path(path).read_bytes(), rel, tz)
             except OSError:
                 continue
             draft, ts = post.draft, (post.date.timestamp() if post.date else None)
@@ -204,7 +204,7 @@ def scan_drafts(app: Any, config: Any) -> None:
         elif ts is not None and ts > now and not config.kiji_show_future:
             skipped.append((rel, "future"))
     patterns = []
-    all_rel = [p.relative_to(srcdir).as_posix() for p in paths]
+    all_rel = [rel for _path, rel in paths]
     for rel, why in skipped:
         pattern = _literal_pattern(rel, all_rel)
         if pattern is None:
@@ -238,13 +238,16 @@ def _literal_pattern(rel: str, all_rel: list[str]) -> str | None:
     return pattern if [r for r in all_rel if matcher(r)] == [rel] else None
 
 
-def _walk(root: Path):
+def _walk(root: Path) -> Iterator[tuple[str, str]]:
+    """(path, path relative to root with ``/``) of every file that may be a source."""
+    base = os.path.join(os.fspath(root), "")
     for dirpath, dirnames, filenames in os.walk(root):
         # Sphinx reads every folder not excluded (Jekyll's `_posts` too); only hidden ones and
         # build output are certainly not sources.
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "_build")
+        folder = os.path.join(dirpath, "")[len(base) :].replace(os.sep, "/")
         for name in filenames:
-            yield Path(dirpath, name)
+            yield os.path.join(dirpath, name), folder + name
 
 
 # --------------------------------------------------------------------------- source-read

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from datetime import datetime
@@ -256,15 +257,23 @@ def _same_file(rel: str) -> str:
     return unicodedata.normalize("NFC", rel).casefold()
 
 
+def _out_file(app: Any, pagename: str) -> str:
+    """The page's output file relative to the output folder, with ``/``.
+
+    String operations, not ``Path.relative_to``: this runs for every page on every build.
+    """
+    path = os.fspath(app.builder.get_outfilename(pagename))
+    root = os.path.join(os.fspath(app.outdir), "")
+    if path.startswith(root):
+        return path[len(root) :].replace(os.sep, "/")
+    return Path(path).relative_to(app.outdir).as_posix()
+
+
 def _page_files(app: Any) -> dict[str, str]:
     """Output file -> page name of every page Sphinx and kiji write (never overwritten)."""
-    builder = app.builder
     names = set(app.env.found_docs) | set(seo.generated_pages(app))
     names |= {"search", "genindex", "py-modindex", seo.notfound_pagename(app.config)}
-    return {
-        _same_file(Path(builder.get_outfilename(name)).relative_to(app.outdir).as_posix()): name
-        for name in names
-    }
+    return {_same_file(_out_file(app, name)): name for name in names}
 
 
 def plan(app: Any, warn: bool) -> dict[str, str]:
@@ -277,7 +286,7 @@ def plan(app: Any, warn: bool) -> dict[str, str]:
     claimed: dict[str, str] = {}  # _same_file(path) -> docname
     for docname in sorted(posts):
         info = posts[docname]
-        own = Path(app.builder.get_outfilename(docname)).relative_to(app.outdir).as_posix()
+        own = _out_file(app, docname)
         urls, problems = old_urls(app, info)
         for problem in problems if warn else ():
             _warn(info, problem)

@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.testing.util import SphinxTestApp
 
@@ -273,3 +275,62 @@ def _clean_build(rootdir: Path, tmp_path: Path, edited: Path) -> Path:
     shutil.copy2(edited, clean / "posts" / edited.name)
     _build(clean, tmp_path / "clean")
     return tmp_path / "clean" / "html"
+
+
+# --------------------------------------------------------------------------- toctree purge
+
+
+def _toctree_env(includes: dict[str, list[str]]):
+    """What Sphinx's note_toctree leaves: includes per parent, parents per included file."""
+    from types import SimpleNamespace
+
+    files_to_rebuild: dict[str, set[str]] = {}
+    for parent, children in includes.items():
+        for child in children:
+            files_to_rebuild.setdefault(child, set()).add(parent)
+    return SimpleNamespace(
+        tocs={d: object() for d in includes},
+        toc_secnumbers={},
+        toc_fignumbers={},
+        toc_num_entries={},
+        toctree_includes={p: list(c) for p, c in includes.items()},
+        glob_toctrees=set(includes),
+        numbered_toctrees=set(),
+        files_to_rebuild=files_to_rebuild,
+    )
+
+
+DOCS = [f"d{i}" for i in range(8)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(DOCS), st.lists(st.sampled_from(DOCS), max_size=6), max_size=8),
+    st.lists(st.sampled_from(DOCS), max_size=10),
+)
+def test_scoped_purge_equals_sphinxs_own(includes, purged):
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+
+    original = TocTreeCollector().clear_doc
+    fast = parallel.scoped_purge(original)
+    a, b = _toctree_env(includes), _toctree_env(includes)
+    for docname in purged:
+        original(None, a, docname)
+        fast(None, b, docname)
+        assert b.files_to_rebuild == a.files_to_rebuild
+        assert b.toctree_includes == a.toctree_includes and b.tocs.keys() == a.tocs.keys()
+
+
+def test_scoped_purge_replaces_the_collectors_listener(rootdir, tmp_path):
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+
+    src = _copy(rootdir, tmp_path / "src")
+    app = SphinxTestApp("html", srcdir=src, builddir=tmp_path / "out")
+    try:
+        handlers = [listener.handler for listener in app.events.listeners["env-purge-doc"]]
+        assert not any(getattr(h, "__func__", None) is TocTreeCollector.clear_doc for h in handlers)
+        assert any(getattr(h, "__qualname__", "") == "scoped_purge.<locals>.purge" for h in handlers)
+        app.build()
+        assert (tmp_path / "out" / "html" / "index.html").is_file()
+    finally:
+        app.cleanup()

@@ -15,6 +15,8 @@ What Sphinx leaves on the table, measured at 1,000 posts on 2 cores (``benchmark
   process after all pages are written. :class:`Background` runs them as forked tasks, the search
   index while the pages are written, joined before ``html-collect-pages`` ends.
 * a serial read keeps every doctree in memory until it is written: :func:`cap_doctree_cache`.
+* purging a document before it is read walks every toctree dependency of the site
+  (quadratic with a toctree of every post): :func:`scoped_purge` does the same in O(its own).
 
 Each replacement is installed only where the builder has the methods it relies on and nobody
 else replaced ``write_documents``. Workers are forked (Sphinx's
@@ -143,7 +145,7 @@ def _call(func: Callable[[], None]) -> None:
 
 
 def background(app: Any) -> Background:
-    """This build's pool, made on first use (in the main process, while finishing)."""
+    """This build's pool, made on first use (in the main process)."""
     domain = app.env.get_domain("kiji")
     pool = getattr(domain, "background", None)
     if pool is None:
@@ -158,6 +160,56 @@ def join_background(app: Any) -> list[Any]:
         app.env.get_domain("kiji").background = None
         pool.join()
     return []
+
+
+# --------------------------------------------------------------------------- toctree purge
+
+
+def scoped_purge(original: Callable[[Any, Any, str], None]) -> Callable[[Any, Any, str], None]:
+    """Sphinx's toctree ``clear_doc`` without its walk over every document.
+
+    Before a document is read, Sphinx's toctree collector removes it as a parent from
+    ``env.files_to_rebuild`` by walking every entry: O(documents) per document read, so
+    quadratic in a site whose index page holds every post in a toctree (25% of a 10,000-post
+    build, py-spy). The document is a parent exactly of the files its own toctrees include
+    (``env.toctree_includes``, filled together with ``files_to_rebuild``), so the original runs
+    on a mapping scoped to those files and its deletions are carried back: the same result in
+    O(its toctree entries).
+    """
+
+    def purge(app: Any, env: Any, docname: str) -> None:
+        children = env.toctree_includes.get(docname) or ()
+        full = env.files_to_rebuild
+        scoped = {child: full[child] for child in children if child in full}
+        env.files_to_rebuild = scoped
+        try:
+            original(app, env, docname)
+        finally:
+            for child in children:
+                if child in full and child not in scoped:
+                    del full[child]  # the original emptied and removed it
+            env.files_to_rebuild = full
+
+    return purge
+
+
+def install_scoped_purge(app: Any) -> None:
+    try:
+        from sphinx.environment.collectors.toctree import TocTreeCollector
+    except ImportError:  # pragma: no cover - a Sphinx without it
+        return
+    for listener in list(app.events.listeners.get("env-purge-doc", [])):
+        collector = getattr(listener.handler, "__self__", None)
+        if (
+            type(collector) is TocTreeCollector
+            and getattr(listener.handler, "__func__", None) is TocTreeCollector.clear_doc
+            and isinstance(collector.listener_ids, dict)
+        ):
+            app.disconnect(listener.id)
+            new_id = app.connect(
+                "env-purge-doc", scoped_purge(listener.handler), priority=listener.priority
+            )
+            collector.listener_ids["env-purge-doc"] = new_id  # disable() still works
 
 
 # --------------------------------------------------------------------------- memory
@@ -183,5 +235,6 @@ def cap_doctree_cache(app: Any, docname: str, source: list[str]) -> None:
 
 def setup(app: Any) -> None:
     app.connect("builder-inited", on_builder_inited)
+    app.connect("builder-inited", install_scoped_purge)
     app.connect("html-collect-pages", join_background, priority=990)
     app.connect("source-read", cap_doctree_cache, priority=10)

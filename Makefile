@@ -4,10 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SPHINXBUILD := $(BIN)/sphinx-build
 SPHINXOPTS ?=
-# Sphinx writes pages in (jobs - 1) worker processes while the main process resolves them, so
-# one job more than the cores keeps every core rendering (-j 3 on 2 cores: 1.29x over -j 1,
-# -j 2 only 1.15x).
-JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
+# One job per core: kiji writes pages in as many worker processes as jobs (kiji/parallel.py).
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 SOURCEDIR := docs
 BUILDDIR := _build
 HOST ?= 127.0.0.1

@@ -262,12 +262,37 @@ def test_a_few_changed_documents_are_read_without_forking(rootdir, tmp_path, spy
     assert parallel.serial_read_limit(10_000) == 120
 
 
-def test_many_documents_are_read_in_forked_readers(rootdir, tmp_path, spy):
+def test_many_documents_are_read_in_one_forked_reader_per_job(rootdir, tmp_path, spy):
     serial = spy(StandaloneHTMLBuilder, "_read_serial")
-    forked = spy(StandaloneHTMLBuilder, "_read_parallel")
+    shares = spy(parallel, "read_in_shares")
     src = _copy(rootdir, tmp_path / "src")
-    _build(src, tmp_path / "out", parallel_jobs=2)  # conftest: the limit is 0 here
-    assert serial == [] and len(forked) == 1
+    # conftest lowers the serial-read limit to 0 here
+    (tmp_path / "log").mkdir()
+    log = tmp_path / "log" / "pids"
+
+    def probe_to_file(app: SphinxTestApp) -> None:
+        def note(app, doctree):
+            with log.open("a", encoding="utf-8") as f:
+                f.write(f"{os.getpid()} {app.env.docname}\n")
+
+        app.connect("doctree-read", note)
+
+    _build(src, tmp_path / "j2", parallel_jobs=2, setup=probe_to_file)
+    assert serial == [] and len(shares) == 1
+    rows = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    pids = {pid for pid, _ in rows}
+    assert str(os.getpid()) not in pids and len(pids) == 2  # two readers, forked once each
+    assert len({doc for _, doc in rows}) == len(rows)  # every document read once
+    _build(src, tmp_path / "j1")
+    assert_same_site(tmp_path / "j1" / "html", tmp_path / "j2" / "html")
+
+
+def test_shares_cover_the_documents_in_order():
+    docs = [f"d{i:02d}" for i in range(11)]
+    parts = parallel._shares(docs, 3)
+    assert [len(p) for p in parts] == [4, 4, 3]
+    assert [d for part in parts for d in part] == docs
+    assert parallel._shares(docs[:1], 2) == [["d00"]]
 
 
 def _clean_build(rootdir: Path, tmp_path: Path, edited: Path) -> Path:

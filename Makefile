@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-SPHINXBUILD := $(BIN)/sphinx-build
+# sphinx-build without the interpreter's teardown at exit (see the script).
+SPHINXBUILD := $(BIN)/python tools/sphinx_build.py
 SPHINXOPTS ?=
 # One job per core: kiji writes pages in as many worker processes as jobs (kiji/parallel.py).
 JOBS ?= $(shell nproc 2>/dev/null || echo 1)

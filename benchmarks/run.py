@@ -329,7 +329,14 @@ def edit_tag(path: Path) -> str:
 
 
 def sphinx_cmd(state: SetupState, out: Path, jobs: int) -> list[str]:
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", str(jobs)]
+    """Each setup built the way its users build it: plain with ``python -m sphinx``, ours with
+    ``tools/sphinx_build.py`` (what ``make html`` and Read the Docs run: the same main, no
+    interpreter teardown at exit)."""
+    if state.confdir is not None:
+        cmd = [sys.executable, str(ROOT / "tools" / "sphinx_build.py")]
+    else:
+        cmd = [sys.executable, "-m", "sphinx"]
+    cmd += ["-b", "html", "-q", "-j", str(jobs)]
     if state.confdir is not None:
         cmd += ["-c", str(state.confdir)]
     return [*cmd, str(state.src), str(out)]

@@ -64,7 +64,7 @@ def _copy_site(dest: Path) -> None:
     ignore = shutil.ignore_patterns("__pycache__", "_build", ".doctrees")
     for name in ("conf.py", "requirements.txt"):
         shutil.copy2(ROOT / name, dest / name)
-    for name in ("docs", "_ext", "_templates"):
+    for name in ("docs", "_ext", "_templates", "tools"):
         shutil.copytree(ROOT / name, dest / name, ignore=ignore)
 
 

@@ -55,6 +55,19 @@ def test_pages_are_written_by_every_job(rootdir, tmp_path, spy):
     assert_same_site(tmp_path / "j1" / "html", tmp_path / "j2" / "html")
 
 
+def test_pages_are_handed_to_the_writers_in_batches(rootdir, tmp_path, spy, monkeypatch):
+    monkeypatch.setattr(parallel, "WRITE_BATCH", 3)
+    calls = spy(StandaloneHTMLBuilder, "_write_parallel")
+    src = _copy(rootdir, tmp_path / "src")
+    _build(src, tmp_path / "j2", parallel_jobs=2)
+    batches = [docs for _builder, docs, _nproc in calls]
+    assert len(batches) >= 2 and all(len(b) <= 3 for b in batches)
+    written = [d for b in batches for d in b]
+    assert written == sorted(written) and len(set(written)) == len(written)
+    _build(src, tmp_path / "j1", parallel_jobs=1)
+    assert_same_site(tmp_path / "j1" / "html", tmp_path / "j2" / "html")
+
+
 CUSTOM_BUILDER = """
 from pathlib import Path
 from sphinx.builders.html import StandaloneHTMLBuilder

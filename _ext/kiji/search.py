@@ -232,12 +232,7 @@ class KijiSearchDomain(Domain):
     def body_terms(self, docname: str) -> list[str]:
         """The page's terms, from its file; none when the file is gone (the doctrees deleted)."""
         digest = self.terms_digest(docname)
-        if not digest:
-            return []
-        try:
-            return _unpack_terms(_terms_path(self.env.doctreedir, digest).read_bytes())
-        except (OSError, zlib.error):
-            return []
+        return (_read_terms(self.env.doctreedir, digest) or []) if digest else []
 
     def excerpt(self, docname: str) -> str:
         entry = self.docs.get(docname)
@@ -722,11 +717,6 @@ def _remove_stale_terms(env: BuildEnvironment, domain: KijiSearchDomain) -> None
         path.unlink(missing_ok=True)
 
 
-def _on_collect_pages(app: Sphinx) -> list[Any]:
-    _resume_search_page(app)
-    return []
-
-
 def _start_index(app: Sphinx, builder: Builder) -> None:
     """Build the index as soon as its inputs are known: after reading, before pages are written.
 
@@ -760,7 +750,7 @@ def _start_index(app: Sphinx, builder: Builder) -> None:
                     docs,
                     state,
                     current=lambda rel: _read_or_none(outdir / rel),
-                    old_body=lambda digest: _old_terms(doctreedir, digest),
+                    old_body=lambda digest: _read_terms(doctreedir, digest),
                 )
             files, new_state = result or build_index(docs)
             write_index_files(outdir, files)
@@ -784,7 +774,8 @@ def _start_index(app: Sphinx, builder: Builder) -> None:
         pool.add(task)
 
 
-def _old_terms(doctreedir: Path, digest: str) -> list[str] | None:
+def _read_terms(doctreedir: Path | str, digest: str) -> list[str] | None:
+    """A page's stored terms by digest; None when the file is gone or damaged."""
     try:
         return _unpack_terms(_terms_path(doctreedir, digest).read_bytes())
     except (OSError, zlib.error):
@@ -843,7 +834,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # "search" link must be there too.
     app.connect("html-page-context", _resume_search_page, priority=1)
     app.connect("env-get-outdated", _on_env_get_outdated)
-    app.connect("html-collect-pages", _on_collect_pages)
     app.connect("html-page-context", _on_page_context)
     return {
         "version": "0.1.0",

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # sphinx-build without the interpreter's teardown at exit (see the script).
 SPHINXBUILD := $(BIN)/python tools/sphinx_build.py
 SPHINXOPTS ?=
-# One job per core: kiji writes pages in as many worker processes as jobs (kiji/parallel.py).
+# One job per core: kiji writes pages in as many worker processes as jobs (kiji/sphinx/fast.py).
 JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 SOURCEDIR := docs
 BUILDDIR := _build
@@ -29,11 +29,14 @@ help:
 	@echo "make lint     content checks over every post (JSON in $(BUILDDIR)/lint.json)"
 	@echo "make import   SRC=path/to/_posts: copy a Jekyll blog's posts into $(SOURCEDIR)/posts"
 
-# The virtual environment is remade when a requirements file is newer than its stamp.
-$(VENV)/.stamp: requirements.txt requirements-test.txt
+# The virtual environment is remade when a requirements file or pyproject.toml is newer than its
+# stamp. The kiji package (_ext/kiji) is installed editable: conf.py and the tests import it and
+# the `kiji` command is on $(BIN), with no PYTHONPATH or sys.path edits.
+$(VENV)/.stamp: requirements.txt requirements-test.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
 venv: $(VENV)/.stamp
@@ -61,14 +64,14 @@ livehtml: $(VENV)/.stamp
 post: $(VENV)/.stamp
 	@test -n "$$TITLE" || { echo 'usage: make post TITLE="..." [TAGS="a b"]' \
 	  '[CATEGORY=...] [AUTHOR=...] [DRAFT=1]' >&2; exit 2; }
-	@PYTHONPATH=_ext $(BIN)/python -m kiji.newpost --dir "$(SOURCEDIR)/posts" \
+	@$(BIN)/kiji new --dir "$(SOURCEDIR)/posts" \
 	  --title "$$TITLE" --tags "$$TAGS" --category "$$CATEGORY" --author "$$AUTHOR" \
 	  $(if $(filter 1 yes true,$(DRAFT)),--draft)
 
 lint: $(VENV)/.stamp
-	PYTHONPATH=_ext $(BIN)/python -m kiji.lint --source "$(SOURCEDIR)" \
+	$(BIN)/kiji lint --source "$(SOURCEDIR)" \
 	  --json "$(BUILDDIR)/lint.json" $(LINTOPTS)
 
 import: $(VENV)/.stamp
 	@test -n "$(SRC)" || { echo "usage: make import SRC=path/to/_posts [IMPORTOPTS=--dry-run|--force|--drafts]"; exit 2; }
-	PYTHONPATH=_ext $(BIN)/python -m kiji.importer "$(SRC)" --dest $(SOURCEDIR)/posts $(IMPORTOPTS)
+	$(BIN)/kiji import "$(SRC)" --dest $(SOURCEDIR)/posts $(IMPORTOPTS)

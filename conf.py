@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+# The extension is the kiji package (_ext/kiji), installed into the environment by `make` and by
+# Read the Docs (pyproject.toml): no sys.path edit.
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE / "_ext"))
 
 project = "ナレッジベース"
 author = "ナレッジベース編集チーム"

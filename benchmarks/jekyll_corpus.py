@@ -307,11 +307,10 @@ def build(out: Path, jobs: int = 2) -> dict:
         "# 移行したブログ\n\n```{postlist}\n:limit: 20\n```\n\n```{tagcloud}\n:kind: category\n```\n\n```{archive}\n```\n",
         encoding="utf-8",
     )
-    env = {**os.environ, "PYTHONPATH": str(REPO / "_ext")}
     started = time.perf_counter()
     imported = subprocess.run(
-        [sys.executable, "-m", "kiji.importer", str(out / "site"), "--dest", str(src / "posts"), "--no-progress"],
-        capture_output=True, text=True, env=env, check=True,
+        [str(Path(sys.executable).with_name("kiji")), "import", str(out / "site"), "--dest", str(src / "posts"), "--no-progress"],
+        capture_output=True, text=True, check=True,
     )  # fmt: skip
     import_s = time.perf_counter() - started
     command = [
@@ -320,7 +319,7 @@ def build(out: Path, jobs: int = 2) -> dict:
         "-w", str(log), str(src), str(html),
     ]  # fmt: skip
     started = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
     build_s = time.perf_counter() - started
     by_type: Counter[str] = Counter()
     for line in log.read_text(encoding="utf-8").splitlines() if log.exists() else ():

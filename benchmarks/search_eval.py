@@ -60,10 +60,9 @@ from lxml import html as lxml_html
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(ROOT / "_ext"))
 
 import corpus  # noqa: E402  (a sibling module)
-from kiji.textsplit import contains, normalize, query_segments  # noqa: E402
+from kiji.core.textsplit import contains, normalize, query_segments  # noqa: E402
 
 SETUPS = ("plain", "ours")
 CHROMIUM = "/usr/bin/chromium"

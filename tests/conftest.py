@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "_ext"))
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 
@@ -80,8 +78,8 @@ def spy(monkeypatch):
 @pytest.fixture(autouse=True)
 def parallel_read_always(monkeypatch):
     """Test sites are tiny: without this, every ``-j 2`` test build would read its documents
-    serially (kiji.parallel.serial_read_limit) and the parallel read would go untested."""
-    from kiji import parallel
+    serially (kiji.sphinx.fast.serial_read_limit) and the parallel read would go untested."""
+    from kiji.sphinx import fast
 
-    monkeypatch.setattr(parallel, "SERIAL_READ_MIN", 0)
-    monkeypatch.setattr(parallel, "SERIAL_READ_PER_DOC", 10**9)
+    monkeypatch.setattr(fast, "SERIAL_READ_MIN", 0)
+    monkeypatch.setattr(fast, "SERIAL_READ_PER_DOC", 10**9)

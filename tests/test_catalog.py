@@ -8,9 +8,8 @@ from datetime import datetime, timezone
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from kiji import catalog
-from kiji.catalog import MAX_SLUG_BYTES, RESERVED, build, name_key, related_posts, slugify
+from kiji.core import catalog
+from kiji.core.catalog import MAX_SLUG_BYTES, RESERVED, build, name_key, related_posts, slugify
 
 PROPERTY = settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]

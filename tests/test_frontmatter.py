@@ -14,9 +14,8 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-
-from kiji import frontmatter as fm
-from kiji.warnings_ import W
+from kiji.core import frontmatter as fm
+from kiji.core.warnings_ import W
 
 UTC = timezone.utc
 JST = timezone(timedelta(hours=9))

@@ -8,10 +8,11 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from kiji import importer
-from kiji.frontmatter import parse_post
-from kiji.importer import main, safe_name
+from kiji.cli.importer import main, safe_name
+from kiji.core.frontmatter import parse_post
 from sphinx.testing.util import SphinxTestApp
+
+from tests.helpers import kiji
 
 from .conftest import parse_html
 
@@ -175,14 +176,8 @@ def test_progress_bar_and_fatal_errors(jekyll_site, tmp_path, capsys):
 
 
 def test_the_module_runs_as_a_command(jekyll_site, tmp_path):
-    import subprocess
-    import sys
 
-    ext = Path(importer.__file__).parent.parent
-    result = subprocess.run(
-        [sys.executable, "-m", "kiji.importer", str(jekyll_site), "--dest", str(tmp_path / "p"), "--dry-run"],
-        capture_output=True, text=True, env={"PYTHONPATH": str(ext), "PATH": "/usr/bin:/bin"}, check=False,
-    )  # fmt: skip
+    result = kiji("import", str(jekyll_site), "--dest", str(tmp_path / "p"), "--dry-run")
     assert result.returncode == 0, result.stderr
     assert "posts found               9" in result.stdout
 

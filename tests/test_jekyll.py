@@ -11,8 +11,8 @@ import textwrap
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from kiji.jekyll import convert, decode_marker, encode_marker, parse_highlight, parse_ial
-from kiji.warnings_ import W
+from kiji.core.jekyll import convert, decode_marker, encode_marker, parse_highlight, parse_ial
+from kiji.core.warnings_ import W
 
 POSTS = {
     "2019-01-07-hello": "/posts/2019-01-07-hello.md",

@@ -8,14 +8,14 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from kiji.cli import lint
 from sphinx.testing.util import SphinxTestApp
 
-from kiji import lint
 from tests.conftest import ROOT, parse_html
+from tests.helpers import kiji
 
 FIXTURES = ROOT / "tests" / "fixtures" / "lint"
 DOCS = ROOT / "docs"
@@ -469,19 +469,7 @@ def test_progress_without_a_terminal(tmp_path: Path) -> None:
 
 
 def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env_path = str(ROOT / "_ext")
-    return subprocess.run(
-        [sys.executable, "-m", "kiji.lint", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={
-            "PYTHONPATH": env_path,
-            "PATH": "/usr/bin:/bin",
-            "SOURCE_DATE_EPOCH": "1795824000",
-        },  # 2026-11-28
-    )
+    return kiji("lint", *args, cwd=cwd, env={"SOURCE_DATE_EPOCH": "1795824000"})  # 2026-11-28
 
 
 def test_cli_report_json_and_exit_code(tmp_path: Path) -> None:

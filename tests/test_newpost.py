@@ -11,11 +11,12 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from kiji.cli import newpost
+from kiji.core import frontmatter as fm
 from sphinx.testing.util import SphinxTestApp
 
-from kiji import frontmatter as fm
-from kiji import newpost
 from tests.conftest import ROOT, parse_html
+from tests.helpers import kiji
 
 JST = timezone(timedelta(hours=9))
 
@@ -33,12 +34,12 @@ livehtml: $(VENV)/.stamp
 post: $(VENV)/.stamp
 \t@test -n "$$TITLE" || { echo 'usage: make post TITLE="..." [TAGS="a b"]' \\
 \t  '[CATEGORY=...] [AUTHOR=...] [DRAFT=1]' >&2; exit 2; }
-\t@PYTHONPATH=_ext $(BIN)/python -m kiji.newpost --dir "$(SOURCEDIR)/posts" \\
+\t@$(BIN)/kiji new --dir "$(SOURCEDIR)/posts" \\
 \t  --title "$$TITLE" --tags "$$TAGS" --category "$$CATEGORY" --author "$$AUTHOR" \\
 \t  $(if $(filter 1 yes true,$(DRAFT)),--draft)
 
 lint: $(VENV)/.stamp
-\tPYTHONPATH=_ext $(BIN)/python -m kiji.lint --source "$(SOURCEDIR)" \\
+\t$(BIN)/kiji lint --source "$(SOURCEDIR)" \\
 \t  --json "$(BUILDDIR)/lint.json" $(LINTOPTS)
 """
 
@@ -115,15 +116,7 @@ def test_never_overwrites(tmp_path: Path) -> None:
 
 
 def _cli(*args: str, tz: str = "Asia/Tokyo", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "_ext"), "TZ": tz}
-    return subprocess.run(
-        [sys.executable, "-m", "kiji.newpost", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return kiji("new", *args, cwd=cwd, env={"TZ": tz}, timeout=60)
 
 
 def test_cli_writes_today_in_the_local_zone(tmp_path: Path) -> None:
@@ -258,6 +251,7 @@ def make_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     for name, target in (
         ("python", sys.executable),
         ("sphinx-autobuild", Path(sys.executable).with_name("sphinx-autobuild")),
+        ("kiji", Path(sys.executable).with_name("kiji")),
     ):
         # A wrapper, not a symlink: Python finds its venv from the path it was started by.
         wrapper = venv / "bin" / name

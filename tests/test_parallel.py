@@ -18,53 +18,36 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from kiji.sphinx import fast, parallel, search
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.testing.util import SphinxTestApp
 
-from kiji import parallel, search
-
-from .test_builds import _tree, assert_same_site
+from tests.helpers import assert_same_site, build, copy_root, tree
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _copy(rootdir: Path, dest: Path) -> Path:
-    shutil.copytree(rootdir / "test-posts", dest)
-    return dest
-
-
-def _build(src: Path, out: Path, parallel_jobs: int = 1, setup=None) -> SphinxTestApp:
-    app = SphinxTestApp("html", srcdir=src, builddir=out, parallel=parallel_jobs)
-    try:
-        if setup is not None:
-            setup(app)
-        app.build()
-    finally:
-        app.cleanup()
-    return app
-
-
 def test_pages_are_written_by_every_job(rootdir, tmp_path, spy):
     calls = spy(StandaloneHTMLBuilder, "_write_parallel")
-    src = _copy(rootdir, tmp_path / "src")
-    _build(src, tmp_path / "j2", parallel_jobs=2)
+    src = copy_root("posts", tmp_path / "src")
+    build(src, tmp_path / "j2", parallel=2)
     # Sphinx alone would use jobs - 1 = 1 writer.
     assert [nproc for _builder, _docs, nproc in calls] == [2]
-    _build(src, tmp_path / "j1", parallel_jobs=1)
+    build(src, tmp_path / "j1", parallel=1)
     assert len(calls) == 1  # a serial build stays serial
     assert_same_site(tmp_path / "j1" / "html", tmp_path / "j2" / "html")
 
 
 def test_pages_are_handed_to_the_writers_in_batches(rootdir, tmp_path, spy, monkeypatch):
-    monkeypatch.setattr(parallel, "WRITE_BATCH", 3)
+    monkeypatch.setattr(fast, "WRITE_BATCH", 3)
     calls = spy(StandaloneHTMLBuilder, "_write_parallel")
-    src = _copy(rootdir, tmp_path / "src")
-    _build(src, tmp_path / "j2", parallel_jobs=2)
+    src = copy_root("posts", tmp_path / "src")
+    build(src, tmp_path / "j2", parallel=2)
     batches = [docs for _builder, docs, _nproc in calls]
     assert len(batches) >= 2 and all(len(b) <= 3 for b in batches)
     written = [d for b in batches for d in b]
     assert written == sorted(written) and len(set(written)) == len(written)
-    _build(src, tmp_path / "j1", parallel_jobs=1)
+    build(src, tmp_path / "j1", parallel=1)
     assert_same_site(tmp_path / "j1" / "html", tmp_path / "j2" / "html")
 
 
@@ -88,10 +71,10 @@ def setup(app):
 
 def test_another_write_documents_is_left_alone(rootdir, tmp_path):
     """A builder whose class writes documents its own way keeps its way."""
-    src = _copy(rootdir, tmp_path / "src")
+    src = copy_root("posts", tmp_path / "src")
     with (src / "conf.py").open("a", encoding="utf-8") as f:
         f.write(CUSTOM_BUILDER)
-    app = _build(src, tmp_path / "out", parallel_jobs=2)
+    app = build(src, tmp_path / "out", parallel=2)
     assert (tmp_path / "out" / "html" / "custom-writer.txt").is_file()
     assert "write_documents" not in vars(app.builder)
     assert (tmp_path / "out" / "html" / "index.html").is_file()
@@ -121,8 +104,8 @@ def test_finishing_work_runs_in_forked_workers(rootdir, tmp_path, monkeypatch):
         return original(outdir, files)
 
     monkeypatch.setattr(search, "write_index_files", write_index_files)
-    src = _copy(rootdir, tmp_path / "src")
-    _build(src, tmp_path / "j2", parallel_jobs=2, setup=_pid_probe(log))
+    src = copy_root("posts", tmp_path / "src")
+    build(src, tmp_path / "j2", parallel=2, setup=_pid_probe(log))
     rows = [line.split(" ", 2) for line in log.read_text(encoding="utf-8").splitlines()]
     pages = [(pid, name) for kind, pid, name in rows if kind == "page"]
     index = [pid for kind, pid, _ in rows if kind == "index"]
@@ -135,7 +118,7 @@ def test_finishing_work_runs_in_forked_workers(rootdir, tmp_path, monkeypatch):
 
     # Serially, everything happens in this process, and the site is the same.
     log.unlink()
-    _build(src, tmp_path / "j1", parallel_jobs=1, setup=_pid_probe(log))
+    build(src, tmp_path / "j1", parallel=1, setup=_pid_probe(log))
     pids = {line.split(" ", 2)[1] for line in log.read_text(encoding="utf-8").splitlines()}
     assert pids == {me}
     assert_same_site(tmp_path / "j1" / "html", tmp_path / "j2" / "html")
@@ -150,14 +133,14 @@ def test_serial_read_keeps_a_bounded_number_of_doctrees(rootdir, tmp_path, monke
             lambda app, doctree: sizes.append(len(app.env._write_doc_doctree_cache)),
         )
 
-    src = _copy(rootdir, tmp_path / "src")
-    _build(src, tmp_path / "full", setup=probe)
+    src = copy_root("posts", tmp_path / "src")
+    build(src, tmp_path / "full", setup=probe)
     unbounded = max(sizes)
     assert unbounded >= 4  # Sphinx alone keeps every doctree read so far
 
     sizes.clear()
-    monkeypatch.setattr(parallel, "DOCTREE_CACHE_LIMIT", 1)
-    _build(src, tmp_path / "capped", setup=probe)
+    monkeypatch.setattr(fast, "DOCTREE_CACHE_LIMIT", 1)
+    build(src, tmp_path / "capped", setup=probe)
     assert max(sizes) <= 2  # the limit, plus the one just read
     assert_same_site(tmp_path / "full" / "html", tmp_path / "capped" / "html")
 
@@ -168,8 +151,8 @@ def _env(out: Path):
 
 
 def test_search_terms_live_beside_the_doctrees_not_in_the_environment(rootdir, tmp_path):
-    src = _copy(rootdir, tmp_path / "src")
-    _build(src, tmp_path / "out")
+    src = copy_root("posts", tmp_path / "src")
+    build(src, tmp_path / "out")
     docs = _env(tmp_path / "out").domaindata["kijisearch"]["docs"]
     assert docs
     folder = tmp_path / "out" / "doctrees" / search.TERMS_DIR
@@ -182,20 +165,20 @@ def test_search_terms_live_beside_the_doctrees_not_in_the_environment(rootdir, t
 
 
 def test_search_index_is_skipped_when_its_inputs_are_unchanged(rootdir, tmp_path, spy):
-    src = _copy(rootdir, tmp_path / "src")
+    src = copy_root("posts", tmp_path / "src")
     out = tmp_path / "out"
-    _build(src, out)
+    build(src, out)
     built = spy(search, "build_index")
     updated = spy(search, "update_index")
     index = out / "html" / search.INDEX_DIR
     manifest = index / "manifest.json"
     stamp = manifest.stat().st_mtime_ns
-    before = _tree(out / "html")
+    before = tree(out / "html")
     # An index file changed by hand is not noticed when nothing changed: the inputs decide.
     os.utime(manifest, ns=(stamp, stamp))
-    _build(src, out)
+    build(src, out)
     assert manifest.stat().st_mtime_ns == stamp
-    assert _tree(out / "html") == before
+    assert tree(out / "html") == before
     assert built == [] and updated == []
 
     # A body edit changes the inputs: the index is written again, equal to a clean build's.
@@ -203,7 +186,7 @@ def test_search_index_is_skipped_when_its_inputs_are_unchanged(rootdir, tmp_path
     post.write_text(post.read_text(encoding="utf-8") + "\n量子暗号の追記。\n", encoding="utf-8")
     st = post.stat()
     os.utime(post, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
-    _build(src, out)
+    build(src, out)
     # ... by updating the last build's index in place, not by building it anew.
     assert len(updated) == 1 and built == []
     assert_same_site(out / "html", _clean_build(rootdir, tmp_path, post))
@@ -214,25 +197,25 @@ def test_search_index_is_skipped_when_its_inputs_are_unchanged(rootdir, tmp_path
 
 def test_lost_term_files_are_made_again(rootdir, tmp_path):
     """Deleting the term files (but not the environment) re-reads the pages that need them."""
-    src = _copy(rootdir, tmp_path / "src")
+    src = copy_root("posts", tmp_path / "src")
     out = tmp_path / "out"
-    _build(src, out)
-    before = _tree(out / "html")
+    build(src, out)
+    before = tree(out / "html")
     shutil.rmtree(out / "doctrees" / search.TERMS_DIR)
     (out / "doctrees" / search.STATE_FILE).unlink()
-    _build(src, out)
-    assert _tree(out / "html") == before
+    build(src, out)
+    assert tree(out / "html") == before
     assert any((out / "doctrees" / search.TERMS_DIR).iterdir())
 
 
 def test_stale_term_files_are_removed(rootdir, tmp_path):
-    src = _copy(rootdir, tmp_path / "src")
+    src = copy_root("posts", tmp_path / "src")
     out = tmp_path / "out"
-    _build(src, out)
+    build(src, out)
     folder = out / "doctrees" / search.TERMS_DIR
     count = len(list(folder.iterdir()))
     (src / "posts" / "2026-04-01-toml.md").unlink()
-    _build(src, out)
+    build(src, out)
     docs = _env(out).domaindata["kijisearch"]["docs"]
     assert {p.name for p in folder.iterdir()} == {f"{e['terms']}.terms" for e in docs.values()}
     assert len(list(folder.iterdir())) == count - 1
@@ -241,12 +224,11 @@ def test_stale_term_files_are_removed(rootdir, tmp_path):
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_build_output_has_no_matplotlib_notice(rootdir, tmp_path, jobs):
     """sphinxext-opengraph prints a notice when matplotlib is missing; kiji draws its own cards."""
-    src = _copy(rootdir, tmp_path / "src")
+    src = copy_root("posts", tmp_path / "src")
     done = subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "html", "-j", jobs, str(src), str(tmp_path / "out")],
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "_ext")},
         timeout=300,
         check=True,
     )
@@ -255,30 +237,30 @@ def test_build_output_has_no_matplotlib_notice(rootdir, tmp_path, jobs):
 
 
 def test_a_few_changed_documents_are_read_without_forking(rootdir, tmp_path, spy, monkeypatch):
-    src = _copy(rootdir, tmp_path / "src")
+    src = copy_root("posts", tmp_path / "src")
     out = tmp_path / "out"
-    _build(src, out, parallel_jobs=2)  # every document, read in forked readers
-    monkeypatch.setattr(parallel, "SERIAL_READ_MIN", 20)  # the real limits (conftest lowers them)
-    monkeypatch.setattr(parallel, "SERIAL_READ_PER_DOC", 100)
+    build(src, out, parallel=2)  # every document, read in forked readers
+    monkeypatch.setattr(fast, "SERIAL_READ_MIN", 20)  # the real limits (conftest lowers them)
+    monkeypatch.setattr(fast, "SERIAL_READ_PER_DOC", 100)
     serial = spy(StandaloneHTMLBuilder, "_read_serial")
     forked = spy(StandaloneHTMLBuilder, "_read_parallel")
     post = src / "posts" / "2026-01-17-amazon-ai-chip.md"
     post.write_text(post.read_text(encoding="utf-8") + "\n追記。\n", encoding="utf-8")
     st = post.stat()
     os.utime(post, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
-    _build(src, out, parallel_jobs=2)
+    build(src, out, parallel=2)
     assert [docs for _builder, docs in serial] == [["posts/2026-01-17-amazon-ai-chip"]]
     assert forked == []
     assert_same_site(out / "html", _clean_build(rootdir, tmp_path, post))
     # Many documents are still read in forked readers.
-    assert parallel.serial_read_limit(1_000) == 30
-    assert parallel.serial_read_limit(10_000) == 120
+    assert fast.serial_read_limit(1_000) == 30
+    assert fast.serial_read_limit(10_000) == 120
 
 
 def test_many_documents_are_read_in_one_forked_reader_per_job(rootdir, tmp_path, spy):
     serial = spy(StandaloneHTMLBuilder, "_read_serial")
-    shares = spy(parallel, "read_in_shares")
-    src = _copy(rootdir, tmp_path / "src")
+    shares = spy(fast, "read_in_shares")
+    src = copy_root("posts", tmp_path / "src")
     # conftest lowers the serial-read limit to 0 here
     (tmp_path / "log").mkdir()
     log = tmp_path / "log" / "pids"
@@ -290,28 +272,28 @@ def test_many_documents_are_read_in_one_forked_reader_per_job(rootdir, tmp_path,
 
         app.connect("doctree-read", note)
 
-    _build(src, tmp_path / "j2", parallel_jobs=2, setup=probe_to_file)
+    build(src, tmp_path / "j2", parallel=2, setup=probe_to_file)
     assert serial == [] and len(shares) == 1
     rows = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
     pids = {pid for pid, _ in rows}
     assert str(os.getpid()) not in pids and len(pids) == 2  # two readers, forked once each
     assert len({doc for _, doc in rows}) == len(rows)  # every document read once
-    _build(src, tmp_path / "j1")
+    build(src, tmp_path / "j1")
     assert_same_site(tmp_path / "j1" / "html", tmp_path / "j2" / "html")
 
 
 def test_shares_cover_the_documents_in_order():
     docs = [f"d{i:02d}" for i in range(11)]
-    parts = parallel._shares(docs, 3)
+    parts = fast._shares(docs, 3)
     assert [len(p) for p in parts] == [4, 4, 3]
     assert [d for part in parts for d in part] == docs
-    assert parallel._shares(docs[:1], 2) == [["d00"]]
+    assert fast._shares(docs[:1], 2) == [["d00"]]
 
 
 def _clean_build(rootdir: Path, tmp_path: Path, edited: Path) -> Path:
-    clean = _copy(rootdir, tmp_path / "clean-src")
+    clean = copy_root("posts", tmp_path / "clean-src")
     shutil.copy2(edited, clean / "posts" / edited.name)
-    _build(clean, tmp_path / "clean")
+    build(clean, tmp_path / "clean")
     return tmp_path / "clean" / "html"
 
 
@@ -350,11 +332,11 @@ def test_scoped_purge_equals_sphinxs_own(includes, purged):
     from sphinx.environment.collectors.toctree import TocTreeCollector
 
     original = TocTreeCollector().clear_doc
-    fast = parallel.scoped_purge(original)
+    scoped = fast.scoped_purge(original)
     a, b = _toctree_env(includes), _toctree_env(includes)
     for docname in purged:
         original(None, a, docname)
-        fast(None, b, docname)
+        scoped(None, b, docname)
         assert b.files_to_rebuild == a.files_to_rebuild
         assert b.toctree_includes == a.toctree_includes and b.tocs.keys() == a.tocs.keys()
 
@@ -362,7 +344,7 @@ def test_scoped_purge_equals_sphinxs_own(includes, purged):
 def test_scoped_purge_replaces_the_collectors_listener(rootdir, tmp_path):
     from sphinx.environment.collectors.toctree import TocTreeCollector
 
-    src = _copy(rootdir, tmp_path / "src")
+    src = copy_root("posts", tmp_path / "src")
     app = SphinxTestApp("html", srcdir=src, builddir=tmp_path / "out")
     try:
         handlers = [listener.handler for listener in app.events.listeners["env-purge-doc"]]

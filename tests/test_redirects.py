@@ -12,7 +12,7 @@ from urllib.parse import unquote, urljoin
 
 import pytest
 from bs4 import BeautifulSoup
-from kiji import redirects as rd
+from kiji.sphinx import redirects as rd
 from sphinx.testing.util import SphinxTestApp
 
 BASE = "https://example.org/ja/latest/"

@@ -15,8 +15,8 @@ from urllib.parse import unquote
 
 import pytest
 from docutils.core import publish_doctree
-from kiji.search import INDEX_DIR, IndexDoc, build_index_files, doctree_text
-from kiji.textsplit import decode_ids, is_exact, query_segments, query_terms, shard_of
+from kiji.core.textsplit import decode_ids, is_exact, query_segments, query_terms, shard_of
+from kiji.sphinx.search import INDEX_DIR, IndexDoc, build_index_files, doctree_text
 
 ROOTS = Path(__file__).parent / "roots"
 SAMPLE = "posts/2026-01-17-amazon-ai-chip.html"

@@ -6,8 +6,7 @@ import dataclasses
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from kiji.search import IndexDoc, _body_digest, build_index, update_index
+from kiji.sphinx.search import IndexDoc, _body_digest, build_index, update_index
 
 WORDS = ["量子", "計算", "半導体", "クラウド", "AWS", "gpu", "c++", "データ", "検索", "速度"]
 TAGS = ["AI", "クラウド", "投資", "ｃｌｏｕｄ"]

@@ -15,7 +15,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 from bs4 import BeautifulSoup
-from kiji import cards, seo
+from kiji.core import cards
+from kiji.sphinx import seo
 from PIL import Image
 from sphinx.testing.util import SphinxTestApp
 

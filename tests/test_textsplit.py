@@ -15,8 +15,8 @@ import unicodedata
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from kiji.textsplit import _CJK as CJK_RANGES
-from kiji.textsplit import (
+from kiji.core.textsplit import _CJK as CJK_RANGES
+from kiji.core.textsplit import (
     JOIN,
     MAX_PARTS,
     MAX_TERM,
@@ -294,7 +294,7 @@ def test_id_codec_round_trips(ids: list[int]) -> None:
 
 def test_spaces_are_pythons_isspace_plus_bom() -> None:
     # Written out in both languages because Python's and JavaScript's \s differ.
-    from kiji.textsplit import _SPACE
+    from kiji.core.textsplit import _SPACE
 
     for cp in range(0x10000):
         ch = chr(cp)

@@ -33,9 +33,7 @@ SCRIPT = ROOT / "tools" / "livehtml.sh"
 START_TIMEOUT = 90  # s: the first build imports Sphinx and the theme on a shared machine
 RELOAD_TIMEOUT = 30_000  # ms: debounce (1.6 s) + an incremental build + the reload
 
-CONF = f"""\
-import sys
-sys.path.insert(0, {str(ROOT / "_ext")!r})
+CONF = """\
 extensions = ["myst_parser", "kiji"]
 html_theme = "basic"
 language = "ja"

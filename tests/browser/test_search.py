@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 import pytest
 from bs4 import BeautifulSoup
-from kiji.textsplit import (
+from kiji.core.textsplit import (
     contains,
     decode_ids,
     encode_ids,

@@ -8,7 +8,6 @@ whose content is unchanged since the last build, and whose file is still there, 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,11 +17,11 @@ from sphinx.environment import CONFIG_OK
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
-from . import catalog as cat
-from .labels import label
+from ..core import catalog as cat
+from ..core.labels import label
+from ..core.store import SideStore, signature
 from .listings import Renderer
 from .parallel import MIN_PARALLEL_ITEMS, background
-from .posts import content_hash
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +78,8 @@ def _pages(app: Any) -> Iterator[tuple[str, str, Any, Any]]:
         yield f"archive/{year}", label(language, "year_title", y=year), year_body, data
 
 
-SIGNATURES_FILE = "kiji-pages.json"
+#: What each generated page was made from, at the last successful build.
+STORE = "pages"
 
 
 def on_env_get_updated(app: Any, env: Any) -> list[str]:
@@ -89,11 +89,8 @@ def on_env_get_updated(app: Any, env: Any) -> list[str]:
     document was read, and a build that reads nothing must still know what it wrote last time.
     """
     domain = env.get_domain("kiji")
-    try:
-        old = json.loads((Path(app.doctreedir) / SIGNATURES_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        old = {}
-    new = {pagename: content_hash(title, data) for pagename, title, _, data in _pages(app)}
+    old = SideStore(app.doctreedir, STORE).load()
+    new = {pagename: signature(title, data) for pagename, title, _, data in _pages(app)}
     domain.page_signatures = new
     domain.changed_pages = {p for p, sig in new.items() if old.get(p) != sig}
     return []
@@ -102,8 +99,7 @@ def on_env_get_updated(app: Any, env: Any) -> list[str]:
 def on_build_finished(app: Any, exception: Exception | None) -> None:
     sigs = getattr(app.env.get_domain("kiji"), "page_signatures", None)
     if exception is None and sigs is not None and app.builder.format == "html":
-        path = Path(app.doctreedir) / SIGNATURES_FILE
-        path.write_text(json.dumps(sigs, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+        SideStore(app.doctreedir, STORE).save(sigs)
 
 
 def _render(app: Any, pagename: str, title: str, make_body: Any) -> dict[str, Any]:

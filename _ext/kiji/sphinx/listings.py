@@ -17,11 +17,12 @@ from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from . import catalog as cat
+from ..core import catalog as cat
+from ..core.labels import label
+from ..core.store import signature
+from ..core.warnings_ import WARNING_TYPE, W
 from . import nodes as kn
-from .labels import label
-from .posts import _names, content_hash
-from .warnings_ import WARNING_TYPE, W
+from .posts import _names
 
 logger = logging.getLogger(__name__)
 
@@ -304,14 +305,14 @@ def page_signature(domain: Any, docname: str) -> str:
     ]
     others = [*c.neighbours(docname), *c.related(docname)]
     shown = [(d, domain.posts[d]["title"], domain.posts[d].get("date")) if d else None for d in others]
-    return content_hash(terms, shown)
+    return signature(terms, shown)
 
 
 def catalog_signature(domain: Any) -> str:
     """Listings may show any post: one signature of everything a listing can show."""
     c = domain.catalog
     rows = [(d, p.get("title"), p.get("date"), p.get("excerpt"), p.get("tags"), p.get("categories"), p.get("authors")) for d, p in sorted(domain.posts.items())]
-    return content_hash(rows, [(k, t.slug) for k in cat.KINDS for t in c.sorted_terms(k)])
+    return signature(rows, [(k, t.slug) for k in cat.KINDS for t in c.sorted_terms(k)])
 
 
 def on_env_get_updated(app: Any, env: Any) -> list[str]:
@@ -326,7 +327,7 @@ def on_env_get_updated(app: Any, env: Any) -> list[str]:
     if domain.data["listings"]:
         listing_sig = catalog_signature(domain)
         for docname in domain.data["listings"]:
-            new[docname] = content_hash(new.get(docname), listing_sig)
+            new[docname] = signature(new.get(docname), listing_sig)
     changed = sorted(d for d, sig in new.items() if old.get(d) != sig and d in env.all_docs)
     domain.data["signatures"] = new
     return changed

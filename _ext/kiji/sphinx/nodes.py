@@ -53,7 +53,7 @@ def visit_placeholder(self: Any, node: nodes.Element) -> None:
     raise nodes.SkipNode
 
 
-def setup(app: Any) -> None:
+def register(app: Any) -> None:
     app.add_node(
         time_node,
         html=(visit_time_html, depart_time_html),

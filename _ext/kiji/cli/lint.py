@@ -40,16 +40,11 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import unquote
 
-from . import catalog as cat
-from . import frontmatter as fm
-from .warnings_ import W
-
-try:  # the build's own conversion of Jekyll bodies (Liquid, kramdown), when the extension has it
-    from . import jekyll
-    from .migrate import JEKYLL_SUFFIXES, MANIFEST, SourceIndex, posts_roots
-except ImportError:  # pragma: no cover - an extension without Jekyll migration
-    jekyll = None  # type: ignore[assignment]
-    JEKYLL_SUFFIXES, MANIFEST = (), ""
+from ..core import catalog as cat
+from ..core import frontmatter as fm
+from ..core import jekyll
+from ..core.sources import JEKYLL_SUFFIXES, MANIFEST, SourceIndex, posts_roots
+from ..core.warnings_ import W
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)
@@ -658,7 +653,7 @@ class Site:
         against those the build reads (not excluded, not a draft or future post).
         """
         index = None
-        if jekyll is not None and self.settings.jekyll:
+        if self.settings.jekyll:
             built = []
             for path in files:
                 doc = self.docs.get(str(path))
@@ -1488,7 +1483,7 @@ def lint(
 def _parser() -> argparse.ArgumentParser:
     checks = "\n".join(f"  {name:<20} {sev:<8} {what}" for name, (sev, what) in CHECKS.items())
     parser = argparse.ArgumentParser(
-        prog="python -m kiji.lint",
+        prog="kiji lint",
         description="Content checks over the knowledge base's posts.",
         epilog="checks:\n" + checks,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -1586,7 +1581,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _say(*parts: object, file: TextIO | None = None) -> None:
     """A line of this command's own output (a CLI, not the Sphinx build: no logger here)."""
     (file or sys.stdout).write(" ".join(str(p) for p in parts) + "\n")
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import unquote
 
-from .frontmatter import parse_post
+from ..core.frontmatter import parse_post
 
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkdn", ".mkd", ".mkdown", ".text")
 MANIFEST = "jekyll-import.json"
@@ -319,7 +319,7 @@ def report(
 def main(argv: list[str] | None = None, out: IO[str] | None = None) -> int:
     out = out or sys.stdout
     parser = argparse.ArgumentParser(
-        prog="python -m kiji.importer", description=__doc__.split("\n")[0]
+        prog="kiji import", description=__doc__.split("\n")[0]
     )
     parser.add_argument("src", type=Path, help="a Jekyll _posts folder, or a Jekyll site")
     parser.add_argument(
@@ -350,7 +350,3 @@ def main(argv: list[str] | None = None, out: IO[str] | None = None) -> int:
         return 2
     report(items, src, args.dest, dry_run=args.dry_run, drafts=args.drafts, out=out)
     return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import codecs
 import functools
-import hashlib
 import json
 import os
 import re
@@ -32,10 +31,10 @@ from sphinx.util.display import status_iterator
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.matching import Matcher
 
-from . import frontmatter as fm
+from ..core import frontmatter as fm
+from ..core.labels import format_date
+from ..core.warnings_ import WARNING_TYPE, W
 from . import nodes as kn
-from .labels import format_date
-from .warnings_ import WARNING_TYPE, W
 
 logger = logging.getLogger(__name__)
 
@@ -433,6 +432,3 @@ def _ancestors(node: nodes.Node):
         node = node.parent
         yield node
 
-
-def content_hash(*parts: Any) -> str:
-    return hashlib.sha1(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()

@@ -10,7 +10,7 @@ replaces it:
   the digest and the excerpt, keyed by docname, so incremental and ``-j`` builds hold exactly what
   a clean build holds while the pickled environment stays small (the terms were 58 of its 103 MB
   at 10,000 posts, loaded and saved again by every incremental build);
-* Sphinx's indexer is switched off for the HTML builders (:func:`_suspend_sphinx_indexer`) while
+* Sphinx's indexer is switched off for the HTML builders (:func:`kiji.sphinx.fast.suspend_sphinx_indexer`) while
   ``search.html`` is still written, from our ``templates/search.html``;
 * on ``write-started`` :func:`build_index_files` turns the stored terms, the post metadata
   of the ``kiji`` domain and its taxonomy pages into ``_static/kiji-search/`` (with ``-j``, in a
@@ -59,13 +59,13 @@ from sphinx.domains import Domain
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from . import textsplit
-from .textsplit import decode_ids, encode_ids, index_terms, query_segments, shard_of
+from ..core import textsplit
+from ..core.textsplit import decode_ids, encode_ids, index_terms, query_segments, shard_of
+from .parallel import background
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
-    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
 __all__ = [
@@ -74,7 +74,6 @@ __all__ = [
     "KijiSearchDomain",
     "build_index_files",
     "doctree_text",
-    "setup",
 ]
 
 logger = logging.getLogger(__name__)
@@ -255,7 +254,7 @@ class StoredTerms:
         return iter(self._domain.body_terms(self.docname))
 
 
-def _on_env_get_outdated(
+def on_env_get_outdated(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
     """Pages whose term file is gone (someone cleaned part of the doctree folder) are read again."""
@@ -268,7 +267,7 @@ def _on_env_get_outdated(
     )
 
 
-def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     domain = app.env.get_domain("kijisearch")
     assert isinstance(domain, KijiSearchDomain)
     domain.note_page(app.env.current_document.docname, doctree)
@@ -559,24 +558,6 @@ def _is_search_builder(builder: Builder) -> bool:
     )
 
 
-def _suspend_sphinx_indexer(app: Sphinx, builder: Builder) -> None:
-    """Keep ``prepare_writing`` from creating Sphinx's indexer (TinySegmenter, serial).
-
-    ``prepare_writing`` only builds the indexer when ``builder.search`` is true, and loading the old
-    ``searchindex.js`` there would warn on every incremental build since we never write one. An
-    instance attribute shadows the class's ``search = True`` until the first document is resolved,
-    long before any template asks ``hasdoc('search')`` or the search page is written.
-    """
-    if _is_search_builder(builder):
-        builder.search = False  # type: ignore[attr-defined]
-
-
-def _resume_search_page(app: Sphinx, *args: Any) -> None:
-    builder = app.builder
-    if _is_search_builder(builder) and "search" in vars(builder):
-        del builder.search  # back to the class attribute: search.html is written, hasdoc works
-
-
 def _kiji_domain(env: BuildEnvironment) -> Domain | None:
     # The post store of ``kiji``; absent when this module is used on its own.
     try:
@@ -717,7 +698,7 @@ def _remove_stale_terms(env: BuildEnvironment, domain: KijiSearchDomain) -> None
         path.unlink(missing_ok=True)
 
 
-def _start_index(app: Sphinx, builder: Builder) -> None:
+def start_index(app: Sphinx, builder: Builder) -> None:
     """Build the index as soon as its inputs are known: after reading, before pages are written.
 
     With ``-j`` it is a forked task that runs while the pages are written (it is joined when
@@ -767,11 +748,7 @@ def _start_index(app: Sphinx, builder: Builder) -> None:
                 "the search index could not be written: %s", err, type=WARNING_TYPE, subtype=SUBTYPE
             )
 
-    pool = _background(app)
-    if pool is None:
-        task()
-    else:
-        pool.add(task)
+    background(app).add(task)
 
 
 def _read_terms(doctreedir: Path | str, digest: str) -> list[str] | None:
@@ -780,15 +757,6 @@ def _read_terms(doctreedir: Path | str, digest: str) -> list[str] | None:
         return _unpack_terms(_terms_path(doctreedir, digest).read_bytes())
     except (OSError, zlib.error):
         return None
-
-
-def _background(app: Sphinx) -> Any:
-    """kiji's pool of finishing tasks, or None when this module is used without kiji."""
-    if _kiji_domain(app.env) is None:
-        return None
-    from .parallel import background
-
-    return background(app)
 
 
 def _search_page_base(app: Sphinx) -> str:
@@ -804,41 +772,9 @@ def _search_page_base(app: Sphinx) -> str:
     return "basic"
 
 
-def _on_page_context(
+def on_page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     if pagename == "search" and _is_search_builder(app.builder):
         context["kiji_search_base"] = _search_page_base(app)
         context["kiji_search_index"] = f"{INDEX_DIR}/manifest.json"
-
-
-def _add_paths(app: Sphinx, config: Config) -> None:
-    # Our search.html must win over the theme's; kiji-search.js is copied with the static files.
-    templates = str(HERE / "templates")
-    if templates not in config.templates_path:
-        config.templates_path.insert(0, templates)
-    static = str(HERE / "static")
-    if static not in config.html_static_path:
-        config.html_static_path.append(static)
-
-
-def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the search (``kiji``'s ``setup`` calls this; it also works as an extension)."""
-    app.add_domain(KijiSearchDomain)
-    app.connect("config-inited", _add_paths)
-    app.connect("doctree-read", _on_doctree_read)
-    app.connect("write-started", _suspend_sphinx_indexer)
-    app.connect("write-started", _start_index, priority=900)
-    app.connect("doctree-resolved", _resume_search_page)
-    # A build that writes no document (nothing changed) renders genindex.html first: its
-    # "search" link must be there too.
-    app.connect("html-page-context", _resume_search_page, priority=1)
-    app.connect("env-get-outdated", _on_env_get_outdated)
-    app.connect("html-page-context", _on_page_context)
-    return {
-        "version": "0.1.0",
-        "env_version": DATA_VERSION,
-        # tests/test_search_build.py: -j 2 gives the same index as -j 1
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }

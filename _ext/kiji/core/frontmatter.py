@@ -29,7 +29,6 @@ import yaml
 from .warnings_ import W
 
 
-
 class TomlHandler(fm_handlers.BaseHandler):
     """python-frontmatter's handler interface for ``+++`` TOML, parsed by the standard tomllib.
 

@@ -18,9 +18,9 @@ from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
-from . import catalog as cat
-from .labels import label
-from .warnings_ import WARNING_TYPE, W
+from ..core import catalog as cat
+from ..core.labels import label
+from ..core.warnings_ import WARNING_TYPE, W
 
 logger = logging.getLogger(__name__)
 

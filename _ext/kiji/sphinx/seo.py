@@ -40,9 +40,10 @@ from jinja2.utils import htmlsafe_json_dumps
 from sphinx.util import logging
 from sphinx.util.matching import Matcher
 
-from . import cards
-from . import catalog as cat
-from .warnings_ import WARNING_TYPE, W
+from ..core import cards
+from ..core import catalog as cat
+from ..core.store import write_atomic
+from ..core.warnings_ import WARNING_TYPE, W
 
 logger = logging.getLogger(__name__)
 
@@ -113,21 +114,7 @@ CONFIG: dict[str, tuple[Any, str, frozenset[type], str]] = {
 }
 
 
-def setup(app: Any) -> None:
-    for name, (default, rebuild, types, description) in CONFIG.items():
-        app.add_config_value(name, default, rebuild, types=types, description=description)
-    # Ordinary documents get their OpenGraph tags from sphinxext-opengraph.
-    _import_opengraph_quietly()
-    app.setup_extension("sphinxext.opengraph")
-    # After kiji.posts (100, 900): the post's record is complete.
-    app.connect("doctree-read", on_doctree_read, priority=950)
-    app.connect("config-inited", validate, priority=810)
-    # Before sphinxext-opengraph (500): it must find ogp_disable on posts and generated pages.
-    app.connect("html-page-context", on_html_page_context, priority=450)
-    app.connect("build-finished", on_build_finished)
-
-
-def _import_opengraph_quietly() -> None:
+def import_opengraph_quietly() -> None:
     """Import sphinxext-opengraph without matplotlib's absence being printed on every build.
 
     Its own social cards need matplotlib (0.8 s of imports per build, Japanese drawn as boxes);
@@ -512,20 +499,6 @@ def robots_txt(config: Any) -> bytes:
     return ("\n".join(lines) + "\n").encode("ascii")
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write unless the file already has these bytes (incremental builds keep mtimes)."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return True
-
-
 def _user_robots(app: Any) -> bool:
     """A robots.txt of the site's own, copied from html_extra_path, is left alone."""
     return any(Path(app.confdir, extra, ROBOTS).is_file() for extra in app.config.html_extra_path)
@@ -579,9 +552,9 @@ def on_build_finished(app: Any, exception: BaseException | None) -> None:
     outdir = Path(app.outdir)
     try:
         if config.kiji_sitemap:
-            write_if_changed(outdir / SITEMAP, sitemap_xml(app))
+            write_atomic(outdir / SITEMAP, sitemap_xml(app))
         if config.kiji_robots_txt and not _user_robots(app):
-            write_if_changed(outdir / ROBOTS, robots_txt(config))
+            write_atomic(outdir / ROBOTS, robots_txt(config))
     except OSError as err:
         logger.warning(
             "sitemap or robots.txt not written: %s", err, type=WARNING_TYPE, subtype=W.SEO

@@ -6,8 +6,8 @@ from typing import Any
 
 from sphinx.util import logging
 
-from . import frontmatter as fm
-from .warnings_ import WARNING_TYPE, W
+from ..core import frontmatter as fm
+from ..core.warnings_ import WARNING_TYPE, W
 
 logger = logging.getLogger(__name__)
 
@@ -20,13 +20,9 @@ CONFIG: dict[str, tuple[Any, str, frozenset[type], str]] = {
     "kiji_now": ("", "env", frozenset({str}), "fixed 'now' (ISO date) for future checks"),
     "kiji_related_limit": (5, "html", frozenset({int}), "related posts under each post"),
     "kiji_index_pages": (True, "html", frozenset({bool}), "generate tag/category/... pages"),
+    # Not "env": switching it makes the same output (tests/test_equivalence.py), only slower.
+    "kiji_fast_build": (True, "", frozenset({bool}), "the private-API speed layer (kiji.sphinx.fast)"),
 }
-
-
-def setup_config(app: Any) -> None:
-    for name, (default, rebuild, types, description) in CONFIG.items():
-        app.add_config_value(name, default, rebuild, types=types, description=description)
-    app.connect("config-inited", validate, priority=800)
 
 
 def _bad(name: str, value: Any, why: str) -> None:

@@ -31,6 +31,7 @@ class W(str, Enum):
     SEARCH = "search"  # the search index could not be written
     SEO = "seo"  # no usable site URL, a sitemap or robots.txt that could not be written
     REDIRECT = "redirect"  # an old URL (redirect_from, permalink) that is unsafe or taken
+    FAST_BUILD = "fast-build"  # the private-API speed layer cannot be installed on this Sphinx
 
     def __str__(self) -> str:
         return self.value

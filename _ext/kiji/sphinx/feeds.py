@@ -21,7 +21,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,17 +33,18 @@ from sphinx.util import logging
 from sphinx.util.display import status_iterator
 from sphinx.util.osutil import relative_uri
 
-from . import catalog as cat
+from ..core import catalog as cat
+from ..core.labels import label
+from ..core.store import SideStore, signature, write_atomic
+from ..core.warnings_ import WARNING_TYPE, W
 from . import seo
-from .labels import label
-from .warnings_ import WARNING_TYPE, W
 
 logger = logging.getLogger(__name__)
 
 FEED_VERSION = "1"  # bump when the XML written for the same inputs changes
 SITE_FEED = "feed.xml"
 FEED_FOLDER = "feed"
-MANIFEST = "kiji-feeds.json"  # in the doctree folder: feed path -> hash of its inputs
+STORE = "feeds"  # side store: feed path -> signature of its inputs
 CONTENT_FOLDER = "kiji-feed-content"  # in the doctree folder: rendered post bodies
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -75,16 +75,6 @@ CONFIG: dict[str, tuple[Any, str, frozenset[type], str]] = {
         "visible feed links on the landing and index pages",
     ),
 }
-
-
-def setup(app: Any) -> None:
-    for name, (default, rebuild, types, description) in CONFIG.items():
-        app.add_config_value(name, default, rebuild, types=types, description=description)
-    app.connect("config-inited", validate, priority=820)
-    app.connect("doctree-resolved", on_doctree_resolved)
-    app.connect("html-page-context", on_html_page_context)
-    # After kiji.seo (500), which reports a missing site URL for both.
-    app.connect("build-finished", on_build_finished, priority=600)
 
 
 def validate(app: Any, config: Any) -> None:
@@ -211,7 +201,7 @@ def _content_path(app: Any, docname: str) -> Path:
 
 
 def _keep_body(app: Any, docname: str, body: str) -> None:
-    seo.write_if_changed(_content_path(app, docname), body.encode("utf-8"))
+    write_atomic(_content_path(app, docname), body.encode("utf-8"))
 
 
 def _content(app: Any, docname: str, url: str) -> str | None:
@@ -358,11 +348,8 @@ def on_build_finished(app: Any, exception: BaseException | None) -> None:
     if exception is not None or not seo.is_html(app):
         return
     outdir = Path(app.outdir)
-    manifest_path = Path(app.doctreedir, MANIFEST)
-    try:
-        old: dict[str, str] = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        old = {}
+    store = SideStore(app.doctreedir, STORE)
+    old: dict[str, str] = store.load()
     new: dict[str, str] = {}
     if enabled(app):
         rows_of: dict[str, dict[str, Any]] = {}
@@ -376,27 +363,22 @@ def on_build_finished(app: Any, exception: BaseException | None) -> None:
                 if docname not in rows_of:
                     rows_of[docname] = _entry_row(app, docname)
                 rows.append(rows_of[docname])
-            signature = hashlib.sha1(
-                json.dumps(
-                    [
-                        FEED_VERSION,
-                        feed.path,
-                        feed.title,
-                        feed.page,
-                        rows,
-                        app.config.author,
-                        app.config.language,
-                        seo.site_url(app.config),
-                    ],
-                    ensure_ascii=False,
-                ).encode()
-            ).hexdigest()
-            new[feed.path] = signature
+            made_from = signature(
+                FEED_VERSION,
+                feed.path,
+                feed.title,
+                feed.page,
+                rows,
+                app.config.author,
+                app.config.language,
+                seo.site_url(app.config),
+            )
+            new[feed.path] = made_from
             target = outdir / feed.path
-            if old.get(feed.path) == signature and target.exists():
+            if old.get(feed.path) == made_from and target.exists():
                 continue
             try:
-                seo.write_if_changed(target, atom(app, feed, rows))
+                write_atomic(target, atom(app, feed, rows))
             except (ValueError, OSError) as err:
                 # lxml refuses text XML cannot hold; one bad post must not cost the other feeds.
                 new.pop(feed.path, None)
@@ -404,13 +386,7 @@ def on_build_finished(app: Any, exception: BaseException | None) -> None:
                     "feed %s not written: %s", feed.path, err, type=WARNING_TYPE, subtype=W.FEED
                 )
     _remove_stale(outdir, set(new), set(old))
-    try:
-        manifest_path.parent.mkdir(parents=True, exist_ok=True)
-        manifest_path.write_text(
-            json.dumps(new, sort_keys=True, ensure_ascii=False), encoding="utf-8"
-        )
-    except OSError:
-        pass
+    store.save(new)
 
 
 def _remove_stale(outdir: Path, wanted: set[str], written_before: set[str]) -> None:

@@ -30,8 +30,8 @@ from typing import TextIO
 
 import yaml
 
-from . import catalog as cat
-from . import frontmatter as fm
+from ..core import catalog as cat
+from ..core import frontmatter as fm
 
 BODY = "ここに本文を書きます。章は `## 見出し`、節は `### 見出し` で始めます。\n"
 SUFFIXES = (".md", ".markdown")
@@ -174,7 +174,7 @@ def _when(value: str | None) -> datetime:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m kiji.newpost", description="Create a new post."
+        prog="kiji new", description="Create a new post."
     )
     parser.add_argument("--title", required=True, help="the post's title (any characters)")
     parser.add_argument(
@@ -248,7 +248,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _say(*parts: object, file: TextIO | None = None) -> None:
     """A line of this command's own output (a CLI, not the Sphinx build: no logger here)."""
     (file or sys.stdout).write(" ".join(str(p) for p in parts) + "\n")
-
-
-if __name__ == "__main__":
-    sys.exit(main())

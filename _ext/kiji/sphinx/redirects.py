@@ -36,9 +36,10 @@ from sphinx.util import logging
 from sphinx.util.display import status_iterator
 from sphinx.util.osutil import relative_uri
 
+from ..core.store import write_atomic
+from ..core.warnings_ import WARNING_TYPE, W
 from . import seo
 from .posts import site_timezone
-from .warnings_ import WARNING_TYPE, W
 
 logger = logging.getLogger(__name__)
 
@@ -91,14 +92,6 @@ CONFIG: dict[str, tuple[Any, str, frozenset[type], str]] = {
         "the old blog's permalink style or template; '' for none",
     ),
 }
-
-
-def setup(app: Any) -> None:
-    for name, (default, rebuild, types, description) in CONFIG.items():
-        app.add_config_value(name, default, rebuild, types=types, description=description)
-    app.connect("config-inited", validate, priority=830)
-    app.connect("env-updated", on_env_updated)
-    app.connect("build-finished", on_build_finished)
 
 
 def validate(app: Any, config: Any) -> None:
@@ -408,7 +401,7 @@ def on_build_finished(app: Any, exception: BaseException | None) -> None:
         if not path.resolve().is_relative_to(root):  # a symlinked folder in the output
             continue
         try:
-            seo.write_if_changed(path, render(app, rel, docname))
+            write_atomic(path, render(app, rel, docname))
             written.append(rel)
         except OSError as err:
             _warn(app.env.get_domain("kiji").posts[docname], f"redirect {rel!r} not written: {err}")

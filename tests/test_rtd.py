@@ -48,7 +48,10 @@ def test_config_builds_like_make_html():
     assert build["os"].startswith("ubuntu-")
     assert build["tools"]["python"] == f"{sys.version_info.major}.{sys.version_info.minor}"
     assert "fonts-noto-cjk" in build["apt_packages"]
-    assert config["python"]["install"] == [{"requirements": "requirements.txt"}]
+    assert config["python"]["install"] == [
+        {"requirements": "requirements.txt"},
+        {"method": "pip", "path": "."},  # the kiji package, as make installs it
+    ]
     (command,) = build["jobs"]["build"]["html"]
     # conf.py at the root, content in docs/, RTD's output folder; never a -D language= override
     assert re.search(r"-c \. docs \$READTHEDOCS_OUTPUT/html$", command), command
@@ -62,7 +65,7 @@ def test_config_builds_like_make_html():
 def _copy_site(dest: Path) -> None:
     """What RTD checks out and the build reads (not tests, not _build)."""
     ignore = shutil.ignore_patterns("__pycache__", "_build", ".doctrees")
-    for name in ("conf.py", "requirements.txt"):
+    for name in ("conf.py", "requirements.txt", "pyproject.toml"):
         shutil.copy2(ROOT / name, dest / name)
     for name in ("docs", "_ext", "_templates", "tools"):
         shutil.copytree(ROOT / name, dest / name, ignore=ignore)
@@ -87,6 +90,8 @@ def rtd_build(tmp_path_factory) -> Path:
         READTHEDOCS_OUTPUT=str(output) + "/",
         READTHEDOCS_CANONICAL_URL=CANONICAL,
         READTHEDOCS_VIRTUALENV_PATH=str(Path(sys.executable).parent.parent),
+        # `pip install .` of the checkout, in effect: its own kiji package comes first.
+        PYTHONPATH=str(checkout / "_ext"),
     )
     for command in rtd_config()["build"]["jobs"]["build"]["html"]:
         # RTD runs each command in a shell in the checkout, with its variables set.
@@ -147,3 +152,27 @@ def test_rtd_sitemap_feeds_robots_and_404(rtd_build):
         old.find("link", rel="canonical")["href"]
         == CANONICAL + "posts/2026/2026-01-17-amazon-ai-chip.html"
     )
+
+
+def test_the_package_installs_with_its_templates_static_files_and_command(tmp_path):
+    """What `pip install .` (Read the Docs, make) puts in place: every module, the templates and
+    static files the extension loads by path, and the `kiji` command."""
+    import zipfile
+
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path), str(ROOT)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    (wheel,) = tmp_path.glob("kiji_kb-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    ext = ROOT / "_ext"
+    wanted = {
+        p.relative_to(ext).as_posix()
+        for p in ext.joinpath("kiji").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    assert wanted and wanted <= names, sorted(wanted - names)
+    entry = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "kiji = kiji.cli.main:main" in zipfile.ZipFile(wheel).read(entry).decode()

@@ -1,0 +1,51 @@
+"""The Sphinx extension: thin glue between Sphinx's events and :mod:`kiji.core`.
+
+One module per stage of the build (the map is in ``_ext/README.md``): :mod:`.posts` reads posts,
+:mod:`.domain` stores them, :mod:`.listings` and :mod:`.pages` list them, :mod:`.search` indexes
+them, :mod:`.seo`, :mod:`.feeds` and :mod:`.redirects` publish them, :mod:`.migrate` converts
+Jekyll bodies, :mod:`.fast` holds every use of Sphinx's private API. :func:`setup` registers
+what the extension adds; the events it connects, in build order, are in :mod:`.events`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import __version__
+from ..core import jekyll
+from . import config, events, feeds, listings, migrate, nodes, posts, redirects, seo
+from .domain import ENV_VERSION, KijiDomain, KijiXRefRole
+from .search import KijiSearchDomain
+
+#: Every module's configuration values (``name -> (default, rebuild, types, description)``).
+CONFIG_TABLES = (config.CONFIG, seo.CONFIG, feeds.CONFIG, redirects.CONFIG, migrate.CONFIG)
+
+
+def setup(app: Any) -> dict[str, Any]:
+    app.require_sphinx("8.2")
+    for table in CONFIG_TABLES:
+        for name, (default, rebuild, types, description) in table.items():
+            app.add_config_value(name, default, rebuild, types=types, description=description)
+    nodes.register(app)
+    app.add_domain(KijiDomain)
+    app.add_domain(KijiSearchDomain)
+    for role in ("tag", "category", "author", "post"):
+        app.add_role(role, KijiXRefRole(), override=True)
+    app.add_directive("post", posts.PostDirective)
+    app.add_directive("postlist", listings.PostListDirective)
+    app.add_directive("tagcloud", listings.TagCloudDirective)
+    app.add_directive("archive", listings.ArchiveDirective)
+    app.add_directive(jekyll.HIGHLIGHT_DIRECTIVE, migrate.HighlightDirective)
+    # Ordinary pages get their OpenGraph tags from sphinxext-opengraph; kiji writes the posts'.
+    seo.import_opengraph_quietly()
+    app.setup_extension("sphinxext.opengraph")
+    app.add_css_file("kiji.css")
+    events.connect(app)
+    return {
+        "version": __version__,
+        # The kiji and kijisearch domains' stored data; bump when either changes shape.
+        "env_version": ENV_VERSION,
+        # tests/test_equivalence.py: -j 2 gives byte for byte the output of -j 1.
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

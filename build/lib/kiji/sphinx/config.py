@@ -1,0 +1,60 @@
+"""Configuration values: prefixed ``kiji_``, typed, validated once on ``config-inited``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.util import logging
+
+from ..core import frontmatter as fm
+from ..core.warnings_ import WARNING_TYPE, W
+
+logger = logging.getLogger(__name__)
+
+# name -> (default, rebuild, types, description)
+CONFIG: dict[str, tuple[Any, str, frozenset[type], str]] = {
+    "kiji_posts": (["posts/**"], "env", frozenset({list, tuple}), "glob patterns of post docnames"),
+    "kiji_timezone": ("UTC", "env", frozenset({str}), "zone of dates written without one"),
+    "kiji_show_drafts": (False, "env", frozenset({bool}), "build draft/unpublished posts"),
+    "kiji_show_future": (False, "env", frozenset({bool}), "build posts dated in the future"),
+    "kiji_now": ("", "env", frozenset({str}), "fixed 'now' (ISO date) for future checks"),
+    "kiji_related_limit": (5, "html", frozenset({int}), "related posts under each post"),
+    "kiji_index_pages": (True, "html", frozenset({bool}), "generate tag/category/... pages"),
+    # Not "env": switching it makes the same output (tests/test_equivalence.py), only slower.
+    "kiji_fast_build": (True, "", frozenset({bool}), "the private-API speed layer (kiji.sphinx.fast)"),
+}
+
+
+def _bad(name: str, value: Any, why: str) -> None:
+    logger.warning(
+        "%s = %r: %s; using the default %r",
+        name,
+        value,
+        why,
+        CONFIG[name][0],
+        type=WARNING_TYPE,
+        subtype=W.CONFIG,
+    )
+
+
+def validate(app: Any, config: Any) -> None:
+    posts = config.kiji_posts
+    if not isinstance(posts, (list, tuple)) or not all(isinstance(p, str) and p for p in posts):
+        _bad("kiji_posts", posts, "must be a list of glob patterns")
+        config.kiji_posts = list(CONFIG["kiji_posts"][0])
+    tz = config.kiji_timezone
+    if tz not in ("", "UTC", "utc", "Z") and fm._offset(tz) is None:
+        try:
+            from zoneinfo import ZoneInfo
+
+            ZoneInfo(tz)
+        except Exception:  # noqa: BLE001 - any failure means an unusable zone name
+            _bad("kiji_timezone", tz, "is not a UTC offset or a zone name")
+            config.kiji_timezone = "UTC"
+    if config.kiji_now and fm.parse_date(config.kiji_now) is None:
+        _bad("kiji_now", config.kiji_now, "is not a date")
+        config.kiji_now = ""
+    limit = config.kiji_related_limit
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 0 <= limit <= 50:
+        _bad("kiji_related_limit", limit, "must be a whole number from 0 to 50")
+        config.kiji_related_limit = CONFIG["kiji_related_limit"][0]

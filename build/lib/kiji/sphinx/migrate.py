@@ -1,0 +1,322 @@
+"""Jekyll migration glue: the Sphinx side of :mod:`kiji.jekyll`.
+
+* ``config-inited``: Jekyll's other Markdown suffixes (``.mkdn``, ``.mkd``, ``.mkdown``,
+  ``.text``) are read by MyST; ``kiji_baseurl`` is checked.
+* ``env-before-read-docs``: an index of the source files (and of the importer's manifests,
+  ``jekyll-import.json``) that ``{% post_url %}`` and ``{% link %}`` are resolved against. It is
+  built once per read in the main process, before ``-j`` forks, from ``env.found_docs``.
+* ``source-read`` (priority 200, after :func:`kiji.posts.on_source_read` has replaced the front
+  matter with the ``{post}`` fence): the body is converted, problems are logged as located
+  ``kiji.liquid``/``kiji.kramdown`` warnings; with ``kiji_categories_from_folders`` the folders
+  above a ``_posts`` folder are added to the post's categories, as Jekyll does.
+* ``doctree-read`` (priority 90, before the post header, excerpt and table of contents are taken
+  from the doctree): kramdown attribute list markers become ids and classes.
+* ``doctree-resolved``: ``kiji-doc:`` placeholders in raw HTML become relative page URLs.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from docutils import nodes
+from sphinx.directives.code import CodeBlock
+from sphinx.util import logging
+
+from ..core import jekyll
+from ..core.sources import (
+    JEKYLL_SUFFIXES,
+    MANIFEST,
+    SourceIndex,
+    folder_categories,
+    posts_roots,
+    root_of,
+)
+from ..core.warnings_ import WARNING_TYPE, W
+from .posts import is_post
+
+logger = logging.getLogger(__name__)
+
+MISSING_TARGET = ".kiji-missing-link-target"
+_DOC_URL = re.compile(re.escape(jekyll.DOC_SCHEME) + r"(/[^\"'\s<>]*)")
+
+
+CONFIG: dict[str, tuple[Any, str, frozenset[type], str]] = {
+    "kiji_baseurl": (
+        "", "env", frozenset({str}),
+        "Jekyll's site.baseurl: what {{ site.baseurl }} gives in text and raw HTML",
+    ),
+    "kiji_jekyll": (True, "env", frozenset({bool}), "convert Liquid and kramdown syntax in post bodies"),
+    "kiji_categories_from_folders": (
+        False, "env", frozenset({bool}),
+        "folders above a _posts folder are categories of its posts (Jekyll's rule)",
+    ),
+}  # fmt: skip
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+def on_config_inited(app: Any, config: Any) -> None:
+    if isinstance(config.source_suffix, dict):
+        for suffix in JEKYLL_SUFFIXES:
+            config.source_suffix.setdefault(suffix, "markdown")
+    base = config.kiji_baseurl
+    if (
+        not isinstance(base, str)
+        or (base and not base.startswith("/"))
+        or any(c.isspace() for c in base)
+    ):
+        logger.warning(
+            "kiji_baseurl = %r: must be empty or a path starting with '/'; using ''",
+            base,
+            type=WARNING_TYPE,
+            subtype=W.CONFIG,
+        )
+        config.kiji_baseurl = ""
+    else:
+        config.kiji_baseurl = base.rstrip("/")
+
+
+def site_url(config: Any) -> str:
+    """Jekyll's ``site.url``: ``html_baseurl`` without the ``kiji_baseurl`` path it ends with.
+
+    Sphinx's base URL is the whole address of the site; Jekyll splits it into ``url`` (scheme
+    and host) and ``baseurl`` (the path), and posts write ``{{ site.url }}{{ site.baseurl }}``.
+    """
+    url = (getattr(config, "html_baseurl", "") or "").rstrip("/")
+    base = config.kiji_baseurl
+    return url[: -len(base)] if base and url.endswith(base) else url
+
+
+# --------------------------------------------------------------------------- the file index
+
+
+_INDEXES: WeakKeyDictionary[Any, SourceIndex] = WeakKeyDictionary()
+
+
+def build_index(app: Any, env: Any) -> SourceIndex:
+    index = SourceIndex()
+    roots = posts_roots(app.config.kiji_posts)
+    for docname in sorted(env.found_docs):
+        index.paths[docname] = str(env.doc2path(docname, False)).replace("\\", "/")
+    # The importer's manifests first: a renamed post keeps answering to its Jekyll name.
+    srcdir = Path(env.srcdir)
+    for root in roots:
+        folder = srcdir.joinpath(*root)
+        for manifest in sorted(folder.rglob(MANIFEST)) if folder.is_dir() else ():
+            try:
+                data = json.loads(manifest.read_text(encoding="utf-8"))
+                files = data.get("files", {})
+            except (OSError, ValueError, AttributeError):
+                continue
+            for old, new in sorted(files.items()) if isinstance(files, dict) else ():
+                if not isinstance(old, str) or not isinstance(new, str):
+                    continue
+                docname = env.path2doc(str(manifest.parent / new))
+                if docname in index.paths:
+                    index.add_post(docname, old)
+    for docname in sorted(index.paths):
+        if not is_post(app, docname):
+            continue
+        root = root_of(docname, roots)
+        rel = "/".join(index.paths[docname].split("/")[len(root) :])
+        # As Jekyll's {% link %} names it: posts copied without their _posts folder get one.
+        index.add_post(docname, rel if "/_posts/" in f"/{rel}" else "_posts/" + rel)
+    return index
+
+
+def on_env_before_read_docs(app: Any, env: Any, docnames: list[str]) -> None:
+    # A cache of the file list, rebuilt before every read (never stale, never pickled).
+    _INDEXES[env] = build_index(app, env)
+
+
+def _index(app: Any) -> SourceIndex:
+    index = _INDEXES.get(app.env)
+    if index is None:
+        index = _INDEXES[app.env] = build_index(app, app.env)
+    return index
+
+
+# --------------------------------------------------------------------------- source-read
+
+
+def on_source_read(app: Any, docname: str, source: list[str]) -> None:
+    config = app.config
+    domain = app.env.get_domain("kiji")
+    info = domain.posts.get(docname)
+    if info is None:
+        return
+    if config.kiji_categories_from_folders:
+        extra = folder_categories(docname, posts_roots(config.kiji_posts))
+        if extra:
+            # Jekyll's order: the front matter's categories, then the folders' (no duplicates).
+            info["categories"] = list(dict.fromkeys([*info.get("categories", []), *extra]))
+            domain.invalidate()
+    if not config.kiji_jekyll:
+        return
+    lines = source[0].split("\n")
+    # posts.on_source_read put the ```{post} fence on lines 1-2 and padded the rest of the front
+    # matter with blank lines: the body proper is what follows the fence.
+    start = 2 if lines[:2] == ["```{post}", "```"] else 0
+    index = _index(app)
+    site = {"url": site_url(config), "baseurl": config.kiji_baseurl, "title": config.project or ""}
+    page = {"title": info["title"]} if info.get("title") else {}
+    targets: list[str | None] = []
+
+    def noted(resolve: Any) -> Any:
+        def resolver(name: str) -> str | None:
+            path = resolve(name)
+            targets.append(path)
+            return path
+
+        return resolver
+
+    body, problems = jekyll.convert(
+        "\n".join(lines[start:]),
+        first_line=start + 1,
+        site=site,
+        page=page,
+        resolve_post=noted(index.resolve_post),
+        resolve_link=noted(index.resolve_link),
+    )
+    for path in targets:
+        # A link names another file: the post is read again when that file changes or goes.
+        # An unresolved one depends on a file that never exists, so the post is read again on
+        # every build and links as soon as its target is added (Sphinx re-reads a document
+        # whose dependency is missing).
+        app.env.note_dependency(path.lstrip("/") if path else MISSING_TARGET, docname=docname)
+    for problem in problems:
+        logger.warning(
+            problem.message,
+            location=(docname, problem.line or None),
+            type=WARNING_TYPE,
+            subtype=str(problem.subtype),
+        )
+    source[0] = "\n".join([*lines[:start], body])
+
+
+# --------------------------------------------------------------------------- directives
+
+
+class HighlightDirective(CodeBlock):
+    """``{kiji-highlight} ruby linenos mark_lines="1 2"``: Jekyll's highlight tag, options and all.
+
+    :func:`kiji.jekyll.convert` writes it for highlight tags with options: a MyST fence has room
+    for arguments only, and an option line would shift every line after it.
+    """
+
+    required_arguments = 0
+    optional_arguments = 1
+    final_argument_whitespace = True
+
+    def run(self) -> list[nodes.Node]:
+        hl = jekyll.parse_highlight(self.arguments[0] if self.arguments else "")
+        self.arguments = [hl.language]
+        if hl.linenos:
+            self.options["linenos"] = True
+        if hl.emphasize:
+            self.options["emphasize-lines"] = ",".join(str(n) for n in hl.emphasize)
+        return super().run()
+
+
+# --------------------------------------------------------------------------- doctree-read
+
+
+def _target(raw: nodes.raw, kind: str) -> nodes.Element | None:
+    parent = raw.parent
+    if kind == "head":
+        node: nodes.Node | None = parent
+        while node is not None and not isinstance(node, nodes.title):
+            node = node.parent
+        if node is None:
+            return raw  # a copy of a heading's marker (a {contents} entry): just remove it
+        return node.parent if isinstance(node.parent, nodes.section) else node
+    index = parent.index(raw)
+    if kind == "span":
+        prev = parent[index - 1] if index > 0 else None
+        return prev if isinstance(prev, nodes.Element) else None
+    if kind == "prev":
+        prev = parent[index - 1] if index > 0 else None
+        if isinstance(prev, nodes.title):
+            return prev.parent  # right after a heading: the section
+        return prev if isinstance(prev, nodes.Element) else None
+    # next: the following block, or the next section when the marker ends one
+    node = raw
+    while node is not None and node.parent is not None:
+        siblings = node.parent
+        i = siblings.index(node)
+        if i + 1 < len(siblings):
+            following = siblings[i + 1]
+            return following if isinstance(following, nodes.Element) else None
+        node = siblings if isinstance(siblings, nodes.section) else None
+    return None
+
+
+def apply_attribute_lists(app: Any, doctree: nodes.document) -> None:
+    """kramdown attribute lists (markers from :func:`kiji.jekyll.convert`) → ids and classes."""
+    docname = app.env.docname
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" not in raw.get("format", "").split():
+            continue
+        decoded = jekyll.decode_marker(raw.astext())
+        if decoded is None:
+            continue
+        kind, attrs = decoded
+        target = _target(raw, kind)
+        location = (docname, raw.line) if raw.line else raw
+        raw.parent.remove(raw)
+        if target is raw:
+            continue
+        if target is None:
+            logger.warning(
+                "kramdown attribute list {:%s} follows no element it can apply to; removed",
+                " ".join([*(f"#{i}" for i in attrs.ids), *(f".{c}" for c in attrs.classes)]),
+                location=location,
+                type=WARNING_TYPE,
+                subtype=W.KRAMDOWN,
+            )
+            continue
+        for new_id in attrs.ids:
+            owner = doctree.ids.get(new_id)
+            if owner is not None and owner is not target:
+                logger.warning(
+                    "kramdown id #%s is used twice in this post; the second one is ignored",
+                    new_id,
+                    location=location,
+                    type=WARNING_TYPE,
+                    subtype=W.KRAMDOWN,
+                )
+                continue
+            if new_id not in target["ids"]:
+                target["ids"].insert(0, new_id)  # the author's id becomes the anchor
+            doctree.ids[new_id] = target
+        for cls in attrs.classes:
+            if isinstance(target, nodes.literal_block) and cls.startswith("language-"):
+                target["language"] = cls.removeprefix("language-")  # kramdown's code language
+            elif cls not in target["classes"]:
+                target["classes"].append(cls)
+
+
+# --------------------------------------------------------------------------- doctree-resolved
+
+
+def resolve_raw_links(app: Any, doctree: nodes.document, docname: str) -> None:
+    """``kiji-doc:/posts/x.md`` in raw HTML (from ``{% post_url %}`` in an attribute) → a URL."""
+    env = app.env
+    for raw in list(doctree.findall(nodes.raw)):
+        text = raw.astext()
+        if jekyll.DOC_SCHEME not in text:
+            continue
+
+        def url(m: re.Match[str]) -> str:
+            target = env.path2doc(html.unescape(m.group(1)).lstrip("/"))
+            if target is None or target not in env.all_docs:
+                return m.group(0)
+            return html.escape(app.builder.get_relative_uri(docname, target))
+
+        raw.replace(raw[0], nodes.Text(_DOC_URL.sub(url, text)))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from kiji.cli import lint
+from kiji.core import catalog
 from sphinx.testing.util import SphinxTestApp
 
 from tests.conftest import ROOT, parse_html
@@ -389,7 +390,7 @@ def test_the_repository_passes() -> None:
     ],
 )
 def test_near_duplicates(a: str, b: str, same: bool) -> None:
-    pairs = lint.near_duplicates([lint.cat.name_key(a), lint.cat.name_key(b)])
+    pairs = lint.near_duplicates([catalog.name_key(a), catalog.name_key(b)])
     assert bool(pairs) is same
 
 

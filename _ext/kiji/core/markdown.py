@@ -13,6 +13,7 @@ and front matter are what MyST sees, not what a regular expression guesses.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -32,6 +33,8 @@ from mdit_py_plugins.myst_role import myst_role_plugin
 from mdit_py_plugins.section_ref import section_ref_plugin
 from mdit_py_plugins.substitution import substitution_plugin
 from mdit_py_plugins.wordcount import wordcount_plugin
+
+_OPTION = re.compile(r"^\s*:([\w.-]+):(?:\s+(.*)|\s*)$")
 
 # MyST's defaults for the options its parser reads (myst_parser.config.main.MdParserConfig).
 DEFAULTS = {
@@ -186,10 +189,7 @@ def directive_body(token: Token) -> tuple[dict[str, str], str, int]:
                     options[key.strip()] = value.strip()
             i = end + 1
     else:
-        while i < len(lines) and lines[i].lstrip().startswith(":"):
-            key, sep, value = lines[i].lstrip()[1:].partition(":")
-            if not sep:
-                break
-            options[key.strip()] = value.strip()
+        while i < len(lines) and (m := _OPTION.match(lines[i])):
+            options[m.group(1)] = (m.group(2) or "").strip()
             i += 1
     return options, "\n".join(lines[i:]), i + 1

@@ -27,6 +27,7 @@ from sphinx.util import logging
 
 from ..core import jekyll
 from ..core import sources
+from ..core.convert import convert_body
 from ..core.sources import (
     JEKYLL_SUFFIXES,
     SourceIndex,
@@ -149,7 +150,7 @@ def on_source_read(app: Any, docname: str, source: list[str]) -> None:
 
         return resolver
 
-    body, problems = jekyll.convert(
+    body, problems = convert_body(
         "\n".join(lines[start:]),
         first_line=start + 1,
         site=site,

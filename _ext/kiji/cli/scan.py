@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from markdown_it.common.normalize_url import normalizeLinkText
 from markdown_it.token import Token
 
 from ..core import markdown
@@ -136,9 +137,10 @@ def _inline(tok: Token, body: Body, offset: int, liquid: bool) -> None:
     for child in markdown.inline_children(tok):
         c, line = child.token, child.line + offset
         if c.type == "link_open":
-            body.refs.append(Ref(line, "link", str(c.attrGet("href") or "")))
+            # markdown-it percent-encodes URLs; the text form is what the author wrote
+            body.refs.append(Ref(line, "link", normalizeLinkText(str(c.attrGet("href") or ""))))
         elif c.type == "image":
-            body.refs.append(Ref(line, "image", str(c.attrGet("src") or "")))
+            body.refs.append(Ref(line, "image", normalizeLinkText(str(c.attrGet("src") or ""))))
         elif c.type == "myst_role":
             name = str(c.meta.get("name", "")).rsplit(":", 1)[-1]
             titled = _ROLE_TITLE.match(c.content)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from kiji.cli import lint
 
-from tests.helpers import build, copy_root, warnings_of
+from tests.helpers import ROOT, build, copy_root, warnings_of
 
 BUILD_CHECKS = ("frontmatter", "encoding", "field", "date", "title", "slug", "liquid", "kramdown")
 # What the build says about a link that leads nowhere (MyST, Sphinx, the kiji domain).
@@ -89,3 +89,37 @@ def test_every_kind_of_problem_is_on_the_site(site: tuple[set[Finding], set[Find
 def test_every_build_check_is_a_registered_check() -> None:
     for code in BUILD_CHECKS:
         assert code in lint.CHECKS and lint.CHECKS[code][0] == "error"
+
+
+# --------------------------------------------------------------------------- the registry
+
+
+def test_every_check_is_a_documented_function() -> None:
+    """One small function per finding kind, each with its code, severity and a Bad/Good doc."""
+    from kiji.cli import checks
+
+    assert len(checks.REGISTRY) >= len(lint.CHECKS)
+    for c in checks.REGISTRY.values():
+        assert c.summary and "Bad" in c.doc and "Good" in c.doc, c.name
+        assert c.severity in checks.SEVERITIES
+    assert set(lint.CHECKS) == {c.code for c in checks.REGISTRY.values()}
+    assert not hasattr(lint, "Checker")
+
+
+def test_guide_table_is_the_registry() -> None:
+    from kiji.cli import checks
+
+    guide = (ROOT / "docs" / "posts" / "guide" / "2026-11-18-build-and-warnings.md").read_text(
+        encoding="utf-8"
+    )
+    assert checks.guide_table() in guide
+
+
+def test_list_prints_the_registry(capsys: pytest.CaptureFixture[str]) -> None:
+    from kiji.cli import checks
+
+    assert lint.main(["--list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == [c.code for c in checks.REGISTRY.values()]
+    assert lint.main(["--list", "markdown"]) == 0
+    assert capsys.readouterr().out.strip() == checks.guide_table()

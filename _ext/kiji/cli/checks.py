@@ -49,6 +49,7 @@ class Check:
     severity: str
     site: bool  # a whole-site check
     func: Callable[..., Iterator[Any]]
+    ja: str = ""  # the guide's description (the authors read Japanese)
 
     @property
     def doc(self) -> str:
@@ -62,13 +63,16 @@ class Check:
 REGISTRY: dict[str, Check] = {}  # by function name, in the order of this module
 
 
-def check(code: str, severity: str, *, site: bool = False) -> Callable[[Any], Any]:
-    """Register a check: ``@check("broken-link", ERROR)`` (sphinx-lint's ``@checker`` style)."""
+def check(code: str, severity: str, *, site: bool = False, ja: str = "") -> Callable[[Any], Any]:
+    """Register a check: ``@check("broken-link", ERROR)`` (sphinx-lint's ``@checker`` style).
+
+    ``ja``: the code's line in the guide's table (given once per code, on its first check).
+    """
     if severity not in SEVERITIES:
         raise ValueError(f"unknown severity {severity!r}")
 
     def register(func: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
-        REGISTRY[func.__name__] = Check(func.__name__, code, severity, site, func)
+        REGISTRY[func.__name__] = Check(func.__name__, code, severity, site, func, ja)
         return func
 
     return register
@@ -80,6 +84,16 @@ def codes() -> dict[str, tuple[str, str]]:
     for c in REGISTRY.values():
         out.setdefault(c.code, (c.severity, c.summary))
     return out
+
+
+def guide_table() -> str:
+    """The table of checks in the guide post "ビルドと警告" (``kiji lint --list markdown``)."""
+    rows = ["| チェック | 重要度 | 内容 |", "| --- | --- | --- |"]
+    ja = {}
+    for c in REGISTRY.values():
+        ja.setdefault(c.code, c.ja)
+    rows += [f"| `{code}` | {severity} | {ja[code]} |" for code, (severity, _s) in codes().items()]
+    return "\n".join(rows)
 
 
 # --------------------------------------------------------------------------- the context
@@ -158,7 +172,7 @@ def _problems(doc: Doc, subtype: W) -> Iterator[tuple[int, str]]:
             yield problem.line or 1, problem.message
 
 
-@check(W.ENCODING.value, ERROR)
+@check(W.ENCODING.value, ERROR, ja="UTF-8 以外の文字コード、BOM、CRLF の改行（`kiji.encoding` と同じ）")
 def encoding(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     """Not UTF-8, a byte order mark, or CRLF line endings.
 
@@ -167,7 +181,11 @@ def encoding(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     yield from _problems(doc, W.ENCODING)
 
 
-@check(W.FRONTMATTER.value, ERROR)
+@check(
+    W.FRONTMATTER.value,
+    ERROR,
+    ja="フロントマターがない、閉じていない、YAML や TOML として読めない（ビルドの `kiji.frontmatter` と同じ）",
+)
 def frontmatter(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     """Front matter missing, unclosed, invalid YAML/TOML, not a mapping.
 
@@ -176,7 +194,7 @@ def frontmatter(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     yield from _problems(doc, W.FRONTMATTER)
 
 
-@check(W.FIELD.value, ERROR)
+@check(W.FIELD.value, ERROR, ja="項目の値の型が違う（`kiji.field` と同じ）")
 def field_type(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     """A front-matter value of the wrong type.
 
@@ -185,7 +203,7 @@ def field_type(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     yield from _problems(doc, W.FIELD)
 
 
-@check(W.DATE.value, ERROR)
+@check(W.DATE.value, ERROR, ja="日付が読めない、または日付がどこにもない（`kiji.date` と同じ）")
 def date(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     """A date that cannot be read, or no date at all.
 
@@ -194,7 +212,7 @@ def date(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     yield from _problems(doc, W.DATE)
 
 
-@check(W.TITLE.value, ERROR)
+@check(W.TITLE.value, ERROR, ja="タイトルがない、または同じタイトルの記事が2本ある（`kiji.title` と同じ）")
 def title_missing(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     """No title, or two posts with the same title.
 
@@ -222,7 +240,7 @@ def title_duplicate(ctx: Context) -> Iterator[tuple[Doc, int, str]]:
             yield other, 1, f"two posts have the title {title!r}: {docs[0].docname} and {other.docname}"  # fmt: skip
 
 
-@check(W.SLUG.value, ERROR, site=True)
+@check(W.SLUG.value, ERROR, site=True, ja="2つのタグなどが同じ URL になってしまう（`kiji.slug` と同じ）")
 def slug(ctx: Context) -> Iterator[tuple[Doc, int, str]]:
     """Two tag, category or author names that would share one URL.
 
@@ -251,7 +269,7 @@ def _liquid_problems(doc: Doc, start: str | None) -> Iterator[tuple[int, str]]:
             yield line, message
 
 
-@check(W.LIQUID.value, ERROR)
+@check(W.LIQUID.value, ERROR, ja="変換できない Liquid の記法が文字のまま残る（`kiji.liquid` と同じ）")
 def liquid(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     """Jekyll Liquid the build cannot convert: shown as literal text.
 
@@ -275,7 +293,7 @@ def liquid(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
                 )
 
 
-@check(W.KRAMDOWN.value, ERROR)
+@check(W.KRAMDOWN.value, ERROR, ja="kramdown 独自の記法を取り除いた、または文字のまま残した（`kiji.kramdown` と同じ）")
 def kramdown(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     """Kramdown-only syntax the build removes or shows as text.
 
@@ -287,7 +305,11 @@ def kramdown(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
 # --------------------------------------------------------------------------- links
 
 
-@check("broken-post-url", ERROR)
+@check(
+    "broken-post-url",
+    ERROR,
+    ja="Jekyll の `{% post_url %}` が存在しない記事を指している（ビルドでは `kiji.liquid`）",
+)
 def broken_post_url(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     """A Jekyll {% post_url %} naming no post (the build's kiji.liquid).
 
@@ -302,7 +324,11 @@ def broken_post_url(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
             yield ref.line, f"{{% post_url {target} %}}: no post with that file name"
 
 
-@check("broken-link", ERROR)
+@check(
+    "broken-link",
+    ERROR,
+    ja="リンク先の記事やファイル、画像、見出しがない、下書きや除外された記事へのリンク、`.html` へのリンク、参照先のない `{post}`・`{tag}`・`{doc}` ロール",
+)
 def broken_link(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     """A link, image, {post}/{tag}/{doc} role whose target is missing or not built.
 
@@ -472,7 +498,7 @@ def _readable(doc: Doc) -> bool:
     return doc.post is not None and not any(p.subtype is W.FRONTMATTER for p in doc.problems)
 
 
-@check("missing-excerpt", WARNING)
+@check("missing-excerpt", WARNING, ja="要約（`excerpt`）がない")
 def missing_excerpt(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     """No excerpt: the first paragraph becomes the description.
 
@@ -485,7 +511,7 @@ def missing_excerpt(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
         )
 
 
-@check("missing-tags", WARNING)
+@check("missing-tags", WARNING, ja="タグがない")
 def missing_tags(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     """No tags: the post is on no tag page and has no related posts.
 
@@ -550,7 +576,7 @@ def _block_text(doc: Doc, line: int) -> str:
     return next((t.strip() for ln, t in doc.body.blocks if ln == line), "")
 
 
-@check("duplicate-paragraph", WARNING)
+@check("duplicate-paragraph", WARNING, ja="同じ段落、または前の段落の一部がもう一度出てくる")
 def duplicate_paragraph(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     """A paragraph repeated within the post.
 
@@ -566,7 +592,11 @@ def duplicate_paragraph(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
             yield line, f"this paragraph {what} line {earlier}"
 
 
-@check("generation-leftover", WARNING)
+@check(
+    "generation-leftover",
+    WARNING,
+    ja="`---END---` のような文章生成の終わりの印や `<\\|endoftext\\|>`、印のあとに続いた文章",
+)
 def generation_leftover(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     """A ---END--- marker or a model token, or text generated after it.
 
@@ -589,7 +619,7 @@ def generation_leftover(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
             yield line, f"text continues after the end marker on line {end}"
 
 
-@check("future-date", WARNING)
+@check("future-date", WARNING, ja="日付が未来（その日まではサイトに含まれません）")
 def future_date(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     """A date in the future: the post is left out until then.
 
@@ -613,7 +643,7 @@ def _bytes(n: float) -> str:
     return f"{n:.1f} MB"
 
 
-@check("oversized-image", WARNING)
+@check("oversized-image", WARNING, ja="画像のファイルが 500 KB より大きい、または長い辺が 2400 ピクセルより大きい")
 def oversized_image(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     """An image file too large in bytes or pixels.
 
@@ -692,7 +722,12 @@ def _tag_uses(ctx: Context) -> _TagUses:
     return _TagUses(uses, count, changes)
 
 
-@check("tag-near-duplicate", WARNING, site=True)
+@check(
+    "tag-near-duplicate",
+    WARNING,
+    site=True,
+    ja="別のタグなのに見た目がそっくり（`データセンター` と `データ・センター`、`サーバー` と `サーバ`、`pytorch` と `pytroch` のような1文字違いの英字）",
+)
 def tag_near_duplicate(ctx: Context) -> Iterator[tuple[Doc, int, str]]:
     """Two different tags that look alike (データ・センター, pytorch/pytroch).
 
@@ -708,7 +743,7 @@ def tag_near_duplicate(ctx: Context) -> Iterator[tuple[Doc, int, str]]:
                 )
 
 
-@check("tag-spelling", INFO, site=True)
+@check("tag-spelling", INFO, site=True, ja="同じタグが `AI`・`ai`・`ＡＩ` のように書き分けられている（ビルドでは1つにまとまります）")
 def tag_spelling(ctx: Context) -> Iterator[tuple[Doc, int, str]]:
     """One tag written several ways (AI, ai, ＡＩ): the build merges them.
 
@@ -726,7 +761,7 @@ def tag_spelling(ctx: Context) -> Iterator[tuple[Doc, int, str]]:
                     )
 
 
-@check("tag-once", INFO, site=True)
+@check("tag-once", INFO, site=True, ja="1本の記事でしか使われていないタグ")
 def tag_once(ctx: Context) -> Iterator[tuple[Doc, int, str]]:
     """A tag used by one post only.
 

@@ -564,6 +564,13 @@ def _parser() -> argparse.ArgumentParser:
         default=MAX_IMAGE_PIXELS,
         help="limit of an image's longer side in pixels (default: %(default)s)",
     )
+    parser.add_argument(
+        "--list",
+        nargs="?",
+        const="text",
+        choices=("text", "markdown"),
+        help="list the checks and exit (markdown: the guide's table)",
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="print only the summary line")
     parser.add_argument(
         "--progress",
@@ -576,6 +583,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.list:
+        _say(registry.guide_table() if args.list == "markdown" else _list())
+        return 0
     ignore = {c.strip() for value in args.ignore for c in value.split(",") if c.strip()}
     unknown = sorted(ignore - set(CHECKS))
     if unknown:
@@ -611,6 +621,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     worst = max((_RANK[f.severity] for f in report.findings), default=-1)
     return 1 if worst >= _RANK[args.fail_on] else 0
+
+
+def _list() -> str:
+    """One line per check: code, severity, what it reports, the function that finds it."""
+    return "\n".join(
+        f"{c.code:<20} {c.severity:<8} {c.summary} ({c.name})" for c in registry.REGISTRY.values()
+    )
 
 
 def _say(*parts: object, file: TextIO | None = None) -> None:

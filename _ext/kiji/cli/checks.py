@@ -231,13 +231,11 @@ def title_duplicate(ctx: Context) -> Iterator[tuple[Doc, int, str]]:
     The build's ``kiji.title``, with its wording. Bad: two posts titled ``まとめ``. Good: titles
     that say which summary.
     """
-    by_title: dict[str, list[Doc]] = defaultdict(list)
-    for doc in sorted(ctx.site.built_posts(), key=lambda d: d.docname):
-        if doc.post is not None and doc.post.title:
-            by_title[doc.post.title].append(doc)
-    for title, docs in by_title.items():
-        for other in docs[1:]:
-            yield other, 1, f"two posts have the title {title!r}: {docs[0].docname} and {other.docname}"  # fmt: skip
+    titles = {d.docname: d.post.title for d in ctx.site.built_posts() if d.post is not None}
+    for title, first, other in cat.duplicate_titles(titles):
+        doc = ctx.site.by_docname(other)
+        if doc is not None:
+            yield doc, 1, cat.duplicate_title_message(title, first, other)
 
 
 @check(W.SLUG.value, ERROR, site=True, ja="2つのタグなどが同じ URL になってしまう（`kiji.slug` と同じ）")
@@ -254,12 +252,8 @@ def slug(ctx: Context) -> Iterator[tuple[Doc, int, str]]:
             names = {"tag": doc.post.tags, "category": doc.post.categories, "author": doc.post.authors}[kind]  # fmt: skip
             for written in names:
                 if cat.name_key(written) == key:
-                    yield (
-                        doc,
-                        doc.name_line(field_keys[kind], written),
-                        f"{kind} {name!r} would share the URL of {other}; "
-                        f"it gets {cat.FOLDERS[kind]}/{slug_}",
-                    )
+                    line = doc.name_line(field_keys[kind], written)
+                    yield doc, line, cat.collision_message(kind, name, other, slug_)
 
 
 def _liquid_problems(doc: Doc, start: str | None) -> Iterator[tuple[int, str]]:

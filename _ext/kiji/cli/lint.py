@@ -268,6 +268,7 @@ class Site:
         self.index = SourceIndex()  # post_url / link targets, as the build's
         self._exists: dict[str, bool] = {}
         self._finished = False
+        self._by_docname: tuple[dict[str, Doc], int] | None = None  # (table, files it saw)
 
     # -- files ---------------------------------------------------------------------------------
     def show(self, path: Path) -> str:
@@ -380,7 +381,13 @@ class Site:
         return [d for d in self.posts() if d.built]
 
     def by_docname(self, docname: str) -> Doc | None:
-        return next((d for d in self.posts() if d.docname == docname), None)
+        """A post by docname (a built one when a draft has the same name)."""
+        if self._by_docname is None or self._by_docname[1] != len(self.docs):
+            table: dict[str, Doc] = {}
+            for d in sorted(self.posts(), key=lambda d: (d.docname, bool(d.skipped))):
+                table.setdefault(d.docname, d)
+            self._by_docname = (table, len(self.docs))
+        return self._by_docname[0].get(docname)
 
     def file_exists(self, path: Path) -> bool:
         key = str(path)

@@ -340,8 +340,7 @@ class Site:
         return doc
 
     def _scan(self, doc: Doc) -> Body:
-        liquid = doc.post is not None and not self.settings.jekyll
-        return scan_body(doc.lines, doc.first, self.settings.extensions, liquid=liquid)
+        return _read_body(self.settings, self.index, doc.lines, doc.first, None)[2]
 
     def finish(self, found: dict[str, str], progress: Progress | None = None) -> None:
         """Convert post bodies from Jekyll as the build does, then scan every body once.
@@ -354,24 +353,32 @@ class Site:
         self.index = sources.build_index(
             built, srcdir=self.source, posts=self.settings.posts, suffixes=self.settings.suffixes
         )
-        for doc in self.docs.values():
-            if self.settings.jekyll and doc.post is not None:
-                page = {"title": doc.post.title} if doc.post.title else {}
-                text, problems = convert_body(
-                    "\n".join(doc.lines[doc.first :]),
-                    first_line=doc.first + 1,
-                    site=self.settings.jekyll_site,
-                    page=page,
-                    resolve_post=self.index.resolve_post,
-                    resolve_link=self.index.resolve_link,
-                )
-                # Links are checked in the converted text: what MyST will read.
-                doc.lines = doc.lines[: doc.first] + text.split("\n")
-                doc.problems.extend(problems)
-            doc.body = self._scan(doc)
+        docs = list(self.docs.values())
+        results = (
+            _read_body(
+                self.settings,
+                self.index,
+                d.lines,
+                d.first,
+                None if d.post is None else (d.post.title or ""),
+            )
+            for d in docs
+        )
+        self._apply(docs, results, progress)
+        self._finished = True
+
+    def _apply(
+        self,
+        docs: list[Doc],
+        results: Iterable[tuple[list[str], list[fm.Problem], Body]],
+        progress: Progress | None,
+    ) -> None:
+        for doc, (lines, problems, body) in zip(docs, results, strict=True):
+            doc.lines = lines
+            doc.problems.extend(problems)
+            doc.body = body
             if progress is not None:
                 progress.advance()
-        self._finished = True
 
     # -- lookups -------------------------------------------------------------------------------
     def posts(self) -> list[Doc]:
@@ -397,6 +404,29 @@ class Site:
 
     def doc_at(self, path: Path) -> Doc | None:
         return self.docs.get(str(path.resolve()))
+
+
+# --------------------------------------------------------------------------- reading bodies
+
+def _read_body(
+    settings: Settings, index: SourceIndex, lines: list[str], first: int, title: str | None
+) -> tuple[list[str], list[fm.Problem], Body]:
+    """(lines, problems, body) of a file: a post's body converted as the build converts it, then
+    read as MyST reads it. ``title`` is None for a page that is not a post."""
+    problems: list[fm.Problem] = []
+    if settings.jekyll and title is not None:
+        text, problems = convert_body(
+            "\n".join(lines[first:]),
+            first_line=first + 1,
+            site=settings.jekyll_site,
+            page={"title": title} if title else {},
+            resolve_post=index.resolve_post,
+            resolve_link=index.resolve_link,
+        )
+        # Links are checked in the converted text: what MyST will read.
+        lines = lines[:first] + text.split("\n")
+    liquid = title is not None and not settings.jekyll
+    return lines, problems, scan_body(lines, first, settings.extensions, liquid=liquid)
 
 
 # --------------------------------------------------------------------------- running

@@ -100,8 +100,13 @@ def scan_body(
     """
     text = "\n".join([""] * first + list(lines[first:]))
     body = Body()
-    _walk(markdown.parse(text, tuple(extensions)), body, 0, tuple(extensions), liquid)
+    _walk(_parse(text, tuple(extensions)), body, 0, tuple(extensions), liquid)
     return body
+
+
+def _parse(text: str, extensions: tuple[str, ...]) -> list[Token]:
+    # Inline children only where a link, image, role or HTML can be: the rest is read by no check.
+    return markdown.parse(text, extensions, pointers_only=True)
 
 
 def _walk(
@@ -166,7 +171,7 @@ def _fence(tok: Token, line: int, body: Body, extensions: tuple[str, ...], liqui
     found = markdown.directive(tok)
     if found is None:
         if tok.type == "colon_fence":  # a div: its content is Markdown, from the next line
-            _walk(markdown.parse(tok.content, extensions), body, line, extensions, liquid)
+            _walk(_parse(tok.content, extensions), body, line, extensions, liquid)
         return  # a code block
     name, argument = found
     short = name.split(":")[-1]
@@ -177,7 +182,7 @@ def _fence(tok: Token, line: int, body: Body, extensions: tuple[str, ...], liqui
         body.refs.append(Ref(line, "directive-image", argument))
     if short in LITERAL_DIRECTIVES:
         return
-    _walk(markdown.parse(content, extensions), body, line - 1 + skip, extensions, liquid)
+    _walk(_parse(content, extensions), body, line - 1 + skip, extensions, liquid)
 
 
 def _html(html: str, line: int, body: Body) -> None:

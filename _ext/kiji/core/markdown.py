@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import make_fence_rule
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.amsmath import amsmath_plugin
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
@@ -127,14 +128,43 @@ def create_parser(extensions: Iterable[str] = (), **options: object) -> Markdown
     return md
 
 
+# Every inline construct that points somewhere starts with one of these: links, images and
+# footnotes ``[``, roles, substitutions and attributes ``{``, autolinks and raw HTML ``<``.
+_POINTER = re.compile(r"[\[{<]")
+
+
+def _inline_where_pointing(state: StateCore) -> None:
+    """MyST's ``inline`` core rule, run only on the inline tokens that can point somewhere.
+
+    Prose without ``[``, ``{`` or ``<`` has no link, image, role or HTML in it: its children
+    would be text and emphasis, which no check reads, and parsing them is most of the time
+    markdown-it spends on a post. Headings are always parsed (their text makes the anchor).
+    """
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type != "inline":
+            continue
+        token.children = []
+        heading = i > 0 and tokens[i - 1].type == "heading_open"
+        if heading or _POINTER.search(token.content):
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
 @functools.lru_cache(maxsize=8)
-def _parser(extensions: frozenset[str]) -> MarkdownIt:
-    return create_parser(extensions)
+def _parser(extensions: frozenset[str], pointers_only: bool) -> MarkdownIt:
+    md = create_parser(extensions)
+    if pointers_only:
+        md.core.ruler.at("inline", _inline_where_pointing)
+    return md
 
 
-def parse(text: str, extensions: Iterable[str] = ()) -> list[Token]:
-    """The block tokens of ``text`` (inline tokens hold their children), as MyST gets them."""
-    return _parser(frozenset(extensions)).parse(text)
+def parse(text: str, extensions: Iterable[str] = (), *, pointers_only: bool = False) -> list[Token]:
+    """The block tokens of ``text`` (inline tokens hold their children), as MyST gets them.
+
+    ``pointers_only``: leave the children of inline tokens without ``[``, ``{`` or ``<`` empty
+    (see :func:`_inline_where_pointing`); every other token is the same.
+    """
+    return _parser(frozenset(extensions), pointers_only).parse(text)
 
 
 # --------------------------------------------------------------------------- walking tokens

@@ -11,11 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from kiji.core import markdown
 from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
-
-from kiji.core import markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted(

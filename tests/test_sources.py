@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from kiji.core import sources
 from sphinx.project import Project
 from sphinx.util.matching import Matcher as SphinxMatcher
-
-from kiji.core import sources
 
 # Path and pattern alphabets with every character Sphinx's glob treats specially.
 _PATH = st.text(alphabet="ab/._-[]!^\\*?", min_size=0, max_size=12)

@@ -36,7 +36,18 @@ SEVERITIES = (ERROR, WARNING, INFO)
 
 # Shorter repeats are normal writing: list lead-ins (「次の点を確認しておきましょう。」), labels.
 MIN_DUPLICATE_CHARS = 30
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg", ".bmp", ".tif", ".tiff")  # fmt: skip
+IMAGE_SUFFIXES = (
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".webp",
+    ".avif",
+    ".svg",
+    ".bmp",
+    ".tif",
+    ".tiff",
+)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -172,7 +183,9 @@ def _problems(doc: Doc, subtype: W) -> Iterator[tuple[int, str]]:
             yield problem.line or 1, problem.message
 
 
-@check(W.ENCODING.value, ERROR, ja="UTF-8 以外の文字コード、BOM、CRLF の改行（`kiji.encoding` と同じ）")
+@check(
+    W.ENCODING.value, ERROR, ja="UTF-8 以外の文字コード、BOM、CRLF の改行（`kiji.encoding` と同じ）"
+)
 def encoding(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     """Not UTF-8, a byte order mark, or CRLF line endings.
 
@@ -212,7 +225,11 @@ def date(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     yield from _problems(doc, W.DATE)
 
 
-@check(W.TITLE.value, ERROR, ja="タイトルがない、または同じタイトルの記事が2本ある（`kiji.title` と同じ）")
+@check(
+    W.TITLE.value,
+    ERROR,
+    ja="タイトルがない、または同じタイトルの記事が2本ある（`kiji.title` と同じ）",
+)
 def title_missing(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     """No title, or two posts with the same title.
 
@@ -238,18 +255,31 @@ def title_duplicate(ctx: Context) -> Iterator[tuple[Doc, int, str]]:
             yield doc, 1, cat.duplicate_title_message(title, first, other)
 
 
-@check(W.SLUG.value, ERROR, site=True, ja="2つのタグなどが同じ URL になってしまう（`kiji.slug` と同じ）")
+@check(
+    W.SLUG.value,
+    ERROR,
+    site=True,
+    ja="2つのタグなどが同じ URL になってしまう（`kiji.slug` と同じ）",
+)
 def slug(ctx: Context) -> Iterator[tuple[Doc, int, str]]:
     """Two tag, category or author names that would share one URL.
 
     The build's ``kiji.slug``. Bad: tags ``C++`` and ``C`` (both ``c``). Good: ``cpp``.
     """
-    field_keys = {"tag": ("tags", "tag"), "category": ("categories", "category"), "author": ("author", "authors")}  # fmt: skip
+    field_keys = {
+        "tag": ("tags", "tag"),
+        "category": ("categories", "category"),
+        "author": ("author", "authors"),
+    }
     for kind, name, other, slug_ in ctx.catalog.collisions:
         key = cat.name_key(name)
         for doc in ctx.site.built_posts():
             assert doc.post is not None
-            names = {"tag": doc.post.tags, "category": doc.post.categories, "author": doc.post.authors}[kind]  # fmt: skip
+            names = {
+                "tag": doc.post.tags,
+                "category": doc.post.categories,
+                "author": doc.post.authors,
+            }[kind]
             for written in names:
                 if cat.name_key(written) == key:
                     line = doc.name_line(field_keys[kind], written)
@@ -263,7 +293,9 @@ def _liquid_problems(doc: Doc, start: str | None) -> Iterator[tuple[int, str]]:
             yield line, message
 
 
-@check(W.LIQUID.value, ERROR, ja="変換できない Liquid の記法が文字のまま残る（`kiji.liquid` と同じ）")
+@check(
+    W.LIQUID.value, ERROR, ja="変換できない Liquid の記法が文字のまま残る（`kiji.liquid` と同じ）"
+)
 def liquid(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     """Jekyll Liquid the build cannot convert: shown as literal text.
 
@@ -275,19 +307,29 @@ def liquid(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
         return
     for ref in doc.body.refs:
         if ref.kind == "liquid":
-            yield ref.line, f"Liquid {ref.target!r} shows as text (kiji_jekyll = False: not converted)"  # fmt: skip
+            yield (
+                ref.line,
+                f"Liquid {ref.target!r} shows as text (kiji_jekyll = False: not converted)",
+            )
         elif ref.kind == "post_url":
             target = ref.target.strip().strip("'\"")
             found = ctx.site.index.resolve_post(target)
             if found is not None:
                 name = posixpath.basename(found).rsplit(".", 1)[0]
-                yield ref.line, (
-                    f"{{% post_url {target} %}} shows as text (kiji_jekyll = False); "
-                    f"write {{post}}`{name}`"
+                yield (
+                    ref.line,
+                    (
+                        f"{{% post_url {target} %}} shows as text (kiji_jekyll = False); "
+                        f"write {{post}}`{name}`"
+                    ),
                 )
 
 
-@check(W.KRAMDOWN.value, ERROR, ja="kramdown 独自の記法を取り除いた、または文字のまま残した（`kiji.kramdown` と同じ）")
+@check(
+    W.KRAMDOWN.value,
+    ERROR,
+    ja="kramdown 独自の記法を取り除いた、または文字のまま残した（`kiji.kramdown` と同じ）",
+)
 def kramdown(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     """Kramdown-only syntax the build removes or shows as text.
 
@@ -420,10 +462,14 @@ def _path(ctx: Context, doc: Doc, ref: Ref) -> Iterator[tuple[int, str, Path | N
             yield ref.line, f"image {target!r} not found", None
         return
     if path_part.endswith(".html"):
-        yield ref.line, (
-            f"link {target!r}: MyST resolves no .html links; link to the .md file, "
-            "or use a {tag}, {category} or {author} role"
-        ), None
+        yield (
+            ref.line,
+            (
+                f"link {target!r}: MyST resolves no .html links; link to the .md file, "
+                "or use a {tag}, {category} or {author} role"
+            ),
+            None,
+        )
         return
     if path_part.endswith("/") or (full.is_dir() and not site.file_exists(full)):
         yield ref.line, f"link {target!r} points at a folder, not a page", None
@@ -463,7 +509,10 @@ def _role(ctx: Context, doc: Doc, ref: Ref) -> Iterator[tuple[int, str]]:
         if found is None:
             yield ref.line, f"{{post}}`{target}`: no post with that file name, path or slug"
         elif found.skipped:
-            yield ref.line, f"{{post}}`{target}` is a {found.skipped} post that the build leaves out"  # fmt: skip
+            yield (
+                ref.line,
+                f"{{post}}`{target}` is a {found.skipped} post that the build leaves out",
+            )
     elif role in cat.KINDS:
         if ctx.catalog.term(role, target) is None:
             yield ref.line, f"{{{role}}}`{target}`: no built post has that {role}"
@@ -475,9 +524,13 @@ def _role(ctx: Context, doc: Doc, ref: Ref) -> Iterator[tuple[int, str]]:
             else posixpath.join(folder.relative_to(root).as_posix(), target)
         )
         path = next(
-            (root / f"{name}{s}" for s in ctx.settings.suffixes if ctx.site.file_exists(root / f"{name}{s}")),
+            (
+                root / f"{name}{s}"
+                for s in ctx.settings.suffixes
+                if ctx.site.file_exists(root / f"{name}{s}")
+            ),
             None,
-        )  # fmt: skip
+        )
         if path is None:
             yield ref.line, f"{{doc}}`{target}`: no such page"
         elif not_built(ctx, path):
@@ -500,8 +553,9 @@ def missing_excerpt(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     ``excerpt: 推論向けチップ三種を、価格と電力で比べます。``
     """
     if _readable(doc) and not (doc.post.excerpt or doc.post.description):  # type: ignore[union-attr]
-        yield doc.key_line("excerpt", "title"), (
-            "no excerpt: the first paragraph becomes the description; write one or two sentences"
+        yield (
+            doc.key_line("excerpt", "title"),
+            ("no excerpt: the first paragraph becomes the description; write one or two sentences"),
         )
 
 
@@ -512,8 +566,9 @@ def missing_tags(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     Bad: no ``tags:``. Good: ``tags: [AI, 半導体]``.
     """
     if _readable(doc) and not doc.post.tags:  # type: ignore[union-attr]
-        yield doc.key_line("tags", "tag", "title"), (
-            "no tags: the post is on no tag page and gets no related posts"
+        yield (
+            doc.key_line("tags", "tag", "title"),
+            ("no tags: the post is on no tag page and gets no related posts"),
         )
 
 
@@ -608,7 +663,10 @@ def generation_leftover(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
         line, earlier = after
         end = _end_line(doc)
         if earlier is not None:
-            yield line, f"text after the end marker on line {end} repeats line {earlier}: the generation ran on"  # fmt: skip
+            yield (
+                line,
+                f"text after the end marker on line {end} repeats line {earlier}: the generation ran on",
+            )
         else:
             yield line, f"text continues after the end marker on line {end}"
 
@@ -637,7 +695,11 @@ def _bytes(n: float) -> str:
     return f"{n:.1f} MB"
 
 
-@check("oversized-image", WARNING, ja="画像のファイルが 500 KB より大きい、または長い辺が 2400 ピクセルより大きい")
+@check(
+    "oversized-image",
+    WARNING,
+    ja="画像のファイルが 500 KB より大きい、または長い辺が 2400 ピクセルより大きい",
+)
 def oversized_image(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
     """An image file too large in bytes or pixels.
 
@@ -657,16 +719,21 @@ def oversized_image(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
             continue
         part = unquote(target.partition("#")[0].partition("?")[0])
         rel = posixpath.normpath(
-            part.lstrip("/") if part.startswith("/") else posixpath.join(folder.relative_to(root).as_posix(), part)
-        )  # fmt: skip
+            part.lstrip("/")
+            if part.startswith("/")
+            else posixpath.join(folder.relative_to(root).as_posix(), part)
+        )
         path = root / rel
         if rel.startswith("../") or not ctx.site.file_exists(path):
             continue
         size = path.stat().st_size
         if size > settings.max_image_bytes:
-            yield ref.line, (
-                f"image {ref.target!r} is {_bytes(size)} "
-                f"(limit {_bytes(settings.max_image_bytes)}); compress or resize it"
+            yield (
+                ref.line,
+                (
+                    f"image {ref.target!r} is {_bytes(size)} "
+                    f"(limit {_bytes(settings.max_image_bytes)}); compress or resize it"
+                ),
             )
             continue
         if path.suffix.lower() == ".svg":
@@ -679,9 +746,12 @@ def oversized_image(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
         except Exception:  # noqa: BLE001 - not an image Pillow knows: the byte limit is enough
             continue
         if max(width, height) > settings.max_image_pixels:
-            yield ref.line, (
-                f"image {ref.target!r} is {width}×{height} px "
-                f"(limit {settings.max_image_pixels} px on the longer side)"
+            yield (
+                ref.line,
+                (
+                    f"image {ref.target!r} is {width}×{height} px "
+                    f"(limit {settings.max_image_pixels} px on the longer side)"
+                ),
             )
 
 
@@ -731,13 +801,22 @@ def tag_near_duplicate(ctx: Context) -> Iterator[tuple[Doc, int, str]]:
     for keep, change in t.changes:
         for tag, docs in sorted(t.uses[change].items()):
             for doc in docs:
-                yield doc, doc.name_line(("tags", "tag"), tag), (
-                    f"tag {tag!r} looks like {t.shown(keep)!r} ({t.count[keep]} posts) "
-                    "but is a different tag"
+                yield (
+                    doc,
+                    doc.name_line(("tags", "tag"), tag),
+                    (
+                        f"tag {tag!r} looks like {t.shown(keep)!r} ({t.count[keep]} posts) "
+                        "but is a different tag"
+                    ),
                 )
 
 
-@check("tag-spelling", INFO, site=True, ja="同じタグが `AI`・`ai`・`ＡＩ` のように書き分けられている（ビルドでは1つにまとまります）")
+@check(
+    "tag-spelling",
+    INFO,
+    site=True,
+    ja="同じタグが `AI`・`ai`・`ＡＩ` のように書き分けられている（ビルドでは1つにまとまります）",
+)
 def tag_spelling(ctx: Context) -> Iterator[tuple[Doc, int, str]]:
     """One tag written several ways (AI, ai, ＡＩ): the build merges them.
 
@@ -749,9 +828,13 @@ def tag_spelling(ctx: Context) -> Iterator[tuple[Doc, int, str]]:
             best = t.shown(key)
             for tag, docs in sorted(spellings.items()):
                 for doc in docs if tag != best else ():
-                    yield doc, doc.name_line(("tags", "tag"), tag), (
-                        f"tag {tag!r} is shown as {best!r} (the most common spelling); "
-                        "write it that way"
+                    yield (
+                        doc,
+                        doc.name_line(("tags", "tag"), tag),
+                        (
+                            f"tag {tag!r} is shown as {best!r} (the most common spelling); "
+                            "write it that way"
+                        ),
                     )
 
 
@@ -767,8 +850,10 @@ def tag_once(ctx: Context) -> Iterator[tuple[Doc, int, str]]:
     for key, spellings in sorted(t.uses.items()):
         if t.count[key] == 1 and key not in changing:
             tag, docs = next(iter(sorted(spellings.items())))
-            yield docs[0], docs[0].name_line(("tags", "tag"), tag), (
-                f"tag {tag!r} is used by this post only; reuse an existing tag or drop it"
+            yield (
+                docs[0],
+                docs[0].name_line(("tags", "tag"), tag),
+                (f"tag {tag!r} is used by this post only; reuse an existing tag or drop it"),
             )
 
 

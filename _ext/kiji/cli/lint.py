@@ -1,4 +1,4 @@
-"""Content checks over the posts (``kiji lint``, ``make lint``): what the build warns about, and more.
+"""Content checks over the posts (``kiji lint``): what the build warns about, and more.
 
 One implementation with the build, no Sphinx import: files and posts are found by
 :mod:`kiji.core.sources` (the build's discovery and glob matching), front matter is read by
@@ -43,7 +43,7 @@ from ..core.sources import JEKYLL_SUFFIXES, SourceIndex
 from ..core.warnings_ import W
 from . import checks as registry
 from .checks import ERROR, INFO, SEVERITIES, WARNING, Context, heading_slugs, near_duplicates
-from .scan import SITE_EXTENSIONS, Body, scan_body
+from .scan import Body, scan_body
 
 __all__ = ["CHECKS", "Finding", "Report", "Settings", "heading_slugs", "lint", "main",
            "near_duplicates", "scan_body"]  # fmt: skip
@@ -407,6 +407,7 @@ class Site:
 
 
 # --------------------------------------------------------------------------- reading bodies
+
 
 def _read_body(
     settings: Settings, index: SourceIndex, lines: list[str], first: int, title: str | None

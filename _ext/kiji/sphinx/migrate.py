@@ -25,8 +25,7 @@ from docutils import nodes
 from sphinx.directives.code import CodeBlock
 from sphinx.util import logging
 
-from ..core import jekyll
-from ..core import sources
+from ..core import jekyll, sources
 from ..core.convert import convert_body
 from ..core.sources import (
     JEKYLL_SUFFIXES,

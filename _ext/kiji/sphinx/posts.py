@@ -31,7 +31,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..core import frontmatter as fm
 from ..core.labels import format_date
-from ..core.sources import Matcher, slug_from_docname, walk
+from ..core.sources import Matcher, docname_of, slug_from_docname, walk
 from ..core.warnings_ import WARNING_TYPE, W
 from . import nodes as kn
 
@@ -171,10 +171,8 @@ def scan_drafts(app: Any, config: Any) -> None:
     if len(paths) > 200:
         paths = list(status_iterator(paths, "kiji: scanning posts... ", "darkgreen", len(paths), app.verbosity, stringify_func=lambda p: p[1]))
     for path, rel in paths:
-        if not rel.endswith(suffixes):
-            continue
-        docname = rel.rsplit(".", 1)[0]
-        if not matcher(docname):
+        docname = docname_of(rel, suffixes)
+        if docname is None or not matcher(docname):
             continue
         try:
             st = os.stat(path)

@@ -8,10 +8,12 @@ import json
 import re
 import shutil
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from kiji.cli import lint
+from kiji.core import catalog
 from sphinx.testing.util import SphinxTestApp
 
 from tests.conftest import ROOT, parse_html
@@ -328,7 +330,7 @@ def test_same_problems_as_the_build(tmp_path: Path, root: str) -> None:
     src = tmp_path / "src"
     build: set[tuple[str, int, str]] = set()
     build_messages: set[tuple[str, str]] = set()
-    links = 0
+    links: Counter[tuple[str, int]] = Counter()
     for line in warnings.splitlines():
         m = re.match(
             r"(?:(?P<path>\S+?):(?P<line>\d+): )?WARNING: (?P<msg>.*) \[(?P<type>[\w.]+)\]$", line
@@ -337,7 +339,7 @@ def test_same_problems_as_the_build(tmp_path: Path, root: str) -> None:
             continue
         kind = m.group("type")
         if kind in BUILD_LINK_WARNINGS:
-            links += 1
+            links[(Path(m.group("path")).name, int(m.group("line")))] += 1
         elif kind.startswith("kiji.") and kind[5:] in BUILD_CHECKS:
             # the build also says what it uses instead of a missing title
             build_messages.add((kind[5:], m.group("msg").split("; using ")[0]))
@@ -358,7 +360,18 @@ def test_same_problems_as_the_build(tmp_path: Path, root: str) -> None:
     } == {b for b in build if b[2] != "slug"}
     assert {(c, f.message) for f, c in ours if c in BUILD_CHECKS} == build_messages
     # MyST gives one warning per broken link too (at the paragraph's first line)
-    assert sum(f.check == "broken-link" for f in report.findings) == links
+    assert sum(f.check == "broken-link" for f in report.findings) == links.total()
+    # ... and it is the same link: lint's line, taken up to its paragraph's first line, is where
+    # the build warns (the same file, the same paragraph, as many times)
+    ours_links: Counter[tuple[str, int]] = Counter()
+    for f in report.findings:
+        if f.check == "broken-link":
+            lines = (tmp_path / f.path).read_text(encoding="utf-8", errors="replace").split("\n")
+            start = f.line
+            while start > 1 and lines[start - 2].strip():
+                start -= 1
+            ours_links[(Path(f.path).name, start)] += 1
+    assert ours_links == links
 
 
 def test_the_repository_passes() -> None:
@@ -389,7 +402,7 @@ def test_the_repository_passes() -> None:
     ],
 )
 def test_near_duplicates(a: str, b: str, same: bool) -> None:
-    pairs = lint.near_duplicates([lint.cat.name_key(a), lint.cat.name_key(b)])
+    pairs = lint.near_duplicates([catalog.name_key(a), catalog.name_key(b)])
     assert bool(pairs) is same
 
 

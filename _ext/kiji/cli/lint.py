@@ -1,20 +1,20 @@
-"""Content checks over the posts (``make lint``): what the build warns about, and more.
+"""Content checks over the posts (``kiji lint``): what the build warns about, and more.
 
-Pure Python, no Sphinx import: the front matter is read by :func:`kiji.frontmatter.parse_post`
-and tags are identified by :func:`kiji.catalog.name_key`, the very functions the build uses, so a
-post that the build warns about is reported here under the same name (``kiji.date`` → ``date``).
-On top of those, checks a build cannot make: missing excerpts and tags, near-duplicate tags across
-the site, tags used once, paragraphs repeated within a post, leftovers of text generation
-(``---END---`` and what was generated after it), future dates, broken internal links, ``{post}``
-roles and ``{% post_url %}`` targets, and oversized images.
+One implementation with the build, no Sphinx import: files and posts are found by
+:mod:`kiji.core.sources` (the build's discovery and glob matching), front matter is read by
+:func:`kiji.core.frontmatter.parse_post`, Jekyll bodies are converted by
+:func:`kiji.core.convert.convert_body`, ``post_url``/``link`` resolve through the build's
+:class:`~kiji.core.sources.SourceIndex`, tags through :mod:`kiji.core.catalog`, and Markdown is
+read through markdown-it-py configured as MyST configures it (:mod:`kiji.core.markdown`). So a
+post the build warns about is reported here under the same name (``kiji.date`` → ``date``), at
+the same line. On top of those, checks a build cannot make: missing excerpts and tags,
+near-duplicate tags, tags used once, repeated paragraphs, leftovers of text generation, future
+dates and oversized images.
 
-Every check has one severity (:data:`CHECKS`): ``error`` for what makes ``make strict`` fail or
-leaves a broken link on the site, ``warning`` for what is almost certainly a mistake but builds,
-``info`` for advice. The command exits 1 only when there are errors (``--fail-on`` changes that).
-
-Command line (``_ext`` on ``sys.path``)::
-
-    python -m kiji.lint [--source docs] [--conf .] [--json report.json] [paths ...]
+The checks are small registered functions in :mod:`kiji.cli.checks` (``kiji lint --list``).
+Every check has one severity: ``error`` for what makes ``make strict`` fail or leaves a broken
+link on the site, ``warning`` for what is almost certainly a mistake but builds, ``info`` for
+advice. The command exits 1 only when there are errors (``--fail-on`` changes that).
 
 Paths (files or folders) choose the files reported on; the whole source folder is always read,
 because links, tag counts and duplicate titles are facts about the site, not about one file.
@@ -24,91 +24,40 @@ from __future__ import annotations
 
 import argparse
 import ast
-import bisect
 import json
 import os
-import posixpath
 import re
 import sys
 import time
-import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import unquote
 
-from ..core import catalog as cat
 from ..core import frontmatter as fm
-from ..core import jekyll
-from ..core.sources import JEKYLL_SUFFIXES, MANIFEST, SourceIndex, posts_roots
+from ..core import sources
+from ..core.convert import convert_body
+from ..core.sources import JEKYLL_SUFFIXES, SourceIndex
 from ..core.warnings_ import W
+from . import checks as registry
+from .checks import ERROR, INFO, SEVERITIES, WARNING, Context, heading_slugs, near_duplicates
+from .scan import Body, scan_body
 
-ERROR, WARNING, INFO = "error", "warning", "info"
-SEVERITIES = (ERROR, WARNING, INFO)
+__all__ = ["CHECKS", "Finding", "Report", "Settings", "heading_slugs", "lint", "main",
+           "near_duplicates", "scan_body"]  # fmt: skip
+
 _RANK = {INFO: 0, WARNING: 1, ERROR: 2}
 
-# The one list of checks: name -> (severity, what it reports). The guide post "ビルドと警告"
-# documents the same table; tests assert that every name here is exercised by a fixture.
-CHECKS: dict[str, tuple[str, str]] = {
-    # The build's own warnings (kiji.<name>): `make strict` fails on each of them.
-    W.ENCODING.value: (ERROR, "not UTF-8, a byte order mark, or CRLF line endings"),
-    W.FRONTMATTER.value: (
-        ERROR,
-        "front matter missing, unclosed, invalid YAML/TOML, not a mapping",
-    ),
-    W.FIELD.value: (ERROR, "a front-matter value of the wrong type"),
-    W.DATE.value: (ERROR, "a date that cannot be read, or no date at all"),
-    W.TITLE.value: (ERROR, "no title, or two posts with the same title"),
-    W.SLUG.value: (ERROR, "two tag, category or author names that would share one URL"),
-    W.LIQUID.value: (ERROR, "Jekyll Liquid the build cannot convert: shown as literal text"),
-    W.KRAMDOWN.value: (ERROR, "kramdown-only syntax the build removes or shows as text"),
-    # Links that would be broken on the site (the build warns about most of them too).
-    "broken-link": (
-        ERROR,
-        "a link, image, {post}/{tag}/{doc} role whose target is missing or not built",
-    ),
-    "broken-post-url": (ERROR, "a Jekyll {% post_url %} naming no post (the build's kiji.liquid)"),
-    # Mistakes that still build.
-    "missing-excerpt": (WARNING, "no excerpt: the first paragraph becomes the description"),
-    "missing-tags": (WARNING, "no tags: the post is on no tag page and has no related posts"),
-    "tag-near-duplicate": (
-        WARNING,
-        "two different tags that look alike (データ・センター, pytorch/pytroch)",
-    ),
-    "duplicate-paragraph": (WARNING, "a paragraph repeated within the post"),
-    "generation-leftover": (
-        WARNING,
-        "a ---END--- marker or a model token, or text generated after it",
-    ),
-    "future-date": (WARNING, "a date in the future: the post is left out until then"),
-    "oversized-image": (WARNING, "an image file too large in bytes or pixels"),
-    # Advice.
-    "tag-spelling": (INFO, "one tag written several ways (AI, ai, ＡＩ): the build merges them"),
-    "tag-once": (INFO, "a tag used by one post only"),
-}
+# The one list of checks, from the registry: code -> (severity, what it reports). The guide post
+# "ビルドと警告" shows the same table (tests compare them); every code has a fixture.
+CHECKS: dict[str, tuple[str, str]] = registry.codes()
 
 # Defaults a site can change on the command line.
 MAX_IMAGE_BYTES = 500 * 1024  # a photo for the web is rarely worth more
 MAX_IMAGE_PIXELS = 2400  # longer side; twice a wide content column, enough for HiDPI screens
-# Shorter repeats are normal writing: list lead-ins (「次の点を確認しておきましょう。」), labels.
-MIN_DUPLICATE_CHARS = 30
 PROGRESS_THRESHOLD = 200  # files: above this a progress display is shown even without a TTY
-
-IMAGE_SUFFIXES = (
-    ".png",
-    ".jpg",
-    ".jpeg",
-    ".gif",
-    ".webp",
-    ".avif",
-    ".svg",
-    ".bmp",
-    ".tif",
-    ".tiff",
-)
 
 
 @dataclass(frozen=True, order=True)
@@ -141,6 +90,7 @@ class Settings:
     jekyll_site: dict[str, str] = field(default_factory=dict)  # {{ site.x }} values
     max_image_bytes: int = MAX_IMAGE_BYTES
     max_image_pixels: int = MAX_IMAGE_PIXELS
+    extensions: tuple[str, ...] = ()  # myst_enable_extensions (MyST's default: none)
 
 
 @dataclass
@@ -248,6 +198,8 @@ def settings_from_conf(conf: dict[str, Any], now: str | None = None) -> Settings
         s.tz = zone(conf["kiji_timezone"])
     s.show_drafts = conf.get("kiji_show_drafts") is True
     s.show_future = conf.get("kiji_show_future") is True
+    if isinstance(conf.get("myst_enable_extensions"), (list, tuple, set)):
+        s.extensions = tuple(sorted(str(e) for e in conf["myst_enable_extensions"]))
     anchors = conf.get("myst_heading_anchors")
     s.heading_anchors = anchors if isinstance(anchors, int) and not isinstance(anchors, bool) else 0
     fixed = now or (conf.get("kiji_now") if isinstance(conf.get("kiji_now"), str) else "")
@@ -257,263 +209,6 @@ def settings_from_conf(conf: dict[str, Any], now: str | None = None) -> Settings
     elif epoch.isdigit():
         s.now = datetime.fromtimestamp(int(epoch), tz=UTC)
     return s
-
-
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """Sphinx's glob for docnames and exclude_patterns: ``**`` crosses folders, ``*`` does not."""
-    out, i = [], 0
-    while i < len(pattern):
-        c = pattern[i]
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-            continue
-        if c == "*":
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        elif c == "[":
-            end = pattern.find("]", i + 1)
-            if end > i:
-                body = pattern[i + 1 : end]
-                out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
-                i = end + 1
-                continue
-            out.append(re.escape(c))
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return re.compile("".join(out) + r"\Z")
-
-
-# --------------------------------------------------------------------------- Markdown scanning
-
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*(.*)$")
-_COLON_FENCE = re.compile(r"^ {0,3}(:{3,})\s*(\{[\w:.-]+\})?\s*(.*)$")
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_LABEL = re.compile(r"^ {0,3}\(([^()\s][^()]*)\)=\s*$")
-_NAME_OPTION = re.compile(r"^\s*:name:\s*(\S.*?)\s*$")
-_REFDEF = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*(<[^>]*>|\S+)")
-# Directives whose content is not Markdown: nothing inside them is a link or a paragraph.
-_LITERAL_DIRECTIVES = frozenset(
-    {
-        "code",
-        "code-block",
-        "sourcecode",
-        "code-cell",
-        "literalinclude",
-        "eval-rst",
-        "math",
-        "raw",
-        "csv-table",
-        "mermaid",
-        "graphviz",
-        "postlist",
-        "tagcloud",
-        "archive",
-        "post",
-    }
-)
-
-# Inline constructs, leftmost first. Roles and Liquid come before code spans because they use
-# backticks and braces themselves; a code span hides everything in it (examples in the guide).
-_INLINE = re.compile(
-    r"(?P<role>\{(?P<rname>[A-Za-z][\w:.-]*)\}(?P<rticks>`+)(?P<rbody>.+?)(?P=rticks))"
-    r"|(?P<liquid>\{%-?\s*(?P<ltag>\w+)(?P<lbody>.*?)-?%\}|\{\{-?\s*(?:site|page|post|include|paginator|content)\b.*?\}\})"
-    r"|(?P<code>(?P<ticks>`+).+?(?P=ticks))"
-    r"|(?P<link>(?P<bang>!?)\[(?:[^\]\\]|\\.)*\]\(\s*(?P<target><[^>\n]*>|[^\s)]+)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\))"
-    r"|(?P<img><img\b[^>]*?\bsrc\s*=\s*[\"'](?P<src>[^\"']+)[\"'])"
-)
-_CODE_SPAN = re.compile(r"(`+).+?\1")
-_ROLE_TITLE = re.compile(r"^(.*?)\s*<([^<>]+)>\s*$")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-
-# A line that is nothing but an end-of-generation marker (---END---, [END], === EOF ===), and
-# special tokens of language models wherever they are.
-_END_MARKER = re.compile(
-    r"^[\s\-=*_~#<>\[\]()|]*"
-    r"(END|EOF|END OF (?:ARTICLE|POST|TEXT|DOCUMENT|RESPONSE|OUTPUT))"
-    r"[\s\-=*_~#<>\[\]()|]*$"
-)
-_MODEL_TOKEN = re.compile(
-    r"<\|(?:endoftext|im_start|im_end|im_sep|eot_id|end_of_text|begin_of_text|start_header_id|"
-    r"end_header_id|assistant|user|system|end)\|>|<(?:start|end)_of_turn>"
-)
-
-
-@dataclass
-class Ref:
-    """Something a post points at: a link, an image, a role or a Liquid tag."""
-
-    line: int
-    kind: str  # link, image, html-image, role, post_url, liquid, refdef, directive-image
-    target: str
-    role: str = ""
-
-
-@dataclass
-class Body:
-    """What the checks need from a Markdown body, read in one pass."""
-
-    blocks: list[tuple[int, str]] = field(default_factory=list)  # (line, text) of paragraphs
-    headings: list[tuple[int, int, str]] = field(default_factory=list)  # (line, level, text)
-    labels: set[str] = field(default_factory=set)
-    refs: list[Ref] = field(default_factory=list)
-    markers: list[tuple[int, str]] = field(default_factory=list)  # generation leftovers
-
-
-def scan_body(lines: Sequence[str], first: int) -> Body:
-    """Scan ``lines`` (the file's lines; the body starts at index ``first``)."""
-    body = Body()
-    fence: tuple[str, int] | None = None  # (char, length) of the open literal fence
-    directives: list[tuple[str, int]] = []  # open fences of directives with Markdown content
-    para: list[str] = []
-    para_line = 0
-
-    def flush() -> None:
-        nonlocal para
-        if para:
-            body.blocks.append((para_line, "\n".join(para)))
-            para = []
-
-    for index in range(first, len(lines)):
-        line = lines[index]
-        lineno = index + 1
-        if fence is not None:
-            m = _FENCE.match(line)
-            if (
-                m
-                and m.group(1)[0] == fence[0]
-                and len(m.group(1)) >= fence[1]
-                and not m.group(2).strip()
-            ):
-                fence = None
-            elif line.strip().startswith(":name:"):
-                name = _NAME_OPTION.match(line)
-                if name:
-                    body.labels.add(name.group(1))
-            continue
-        m = _FENCE.match(line)
-        if m:
-            flush()
-            info = m.group(2).strip()
-            directive = re.match(r"\{([\w:.-]+)\}\s*(.*)", info)
-            mark = (m.group(1)[0], len(m.group(1)))
-            if m.group(1)[0] == "`" and "`" in info:
-                pass  # not a fence: a backtick fence's info string has no backtick
-            elif (
-                not info
-                and directives
-                and mark[0] == directives[-1][0]
-                and mark[1] >= directives[-1][1]
-            ):
-                directives.pop()  # the end of a directive opened below
-                continue
-            elif directive and directive.group(1).split(":")[-1] not in _LITERAL_DIRECTIVES:
-                # A MyST directive whose content is Markdown: only its fence lines are skipped.
-                if directive.group(1) in ("image", "figure") and directive.group(2):
-                    body.refs.append(Ref(lineno, "directive-image", directive.group(2).strip()))
-                directives.append(mark)
-                continue
-            else:
-                if directive and directive.group(1) in ("image", "figure") and directive.group(2):
-                    body.refs.append(Ref(lineno, "directive-image", directive.group(2).strip()))
-                fence = mark
-                continue
-        colon = _COLON_FENCE.match(line)
-        if colon:
-            flush()
-            if colon.group(2) in ("{image}", "{figure}") and colon.group(3):
-                body.refs.append(Ref(lineno, "directive-image", colon.group(3).strip()))
-            continue
-        stripped = line.strip()
-        if not stripped:
-            flush()
-            continue
-        if _END_MARKER.match(stripped):
-            flush()
-            body.markers.append((lineno, stripped))
-            continue
-        if "<" in line:
-            # A token quoted in a code span is documentation, not a leftover.
-            for token in _MODEL_TOKEN.finditer(_CODE_SPAN.sub("", line)):
-                body.markers.append((lineno, token.group(0)))
-        label = _LABEL.match(line)
-        if label:
-            flush()
-            body.labels.add(label.group(1).strip())
-            continue
-        heading = _HEADING.match(line)
-        if heading:
-            flush()
-            body.headings.append((lineno, len(heading.group(1)), heading.group(2) or ""))
-        refdef = _REFDEF.match(line)
-        if refdef and not heading:
-            body.refs.append(Ref(lineno, "refdef", refdef.group(2).strip("<>")))
-        elif line.lstrip().startswith(":name:") and not para:
-            name = _NAME_OPTION.match(line)
-            if name:
-                body.labels.add(name.group(1))
-        _scan_inline(line, lineno, body.refs)
-        if heading:
-            continue
-        if not para:
-            para_line = lineno
-        para.append(stripped)
-    flush()
-    return body
-
-
-def _scan_inline(line: str, lineno: int, refs: list[Ref]) -> None:
-    if not any(c in line for c in "[{<"):
-        return  # most lines of prose have nothing to find; skip the regex
-    for m in _INLINE.finditer(line):
-        if m.group("role"):
-            name = m.group("rname").rsplit(":", 1)[-1]
-            text = m.group("rbody")
-            titled = _ROLE_TITLE.match(text)
-            refs.append(
-                Ref(lineno, "role", (titled.group(2) if titled else text).strip(), role=name)
-            )
-        elif m.group("liquid"):
-            tag = m.group("ltag") or ""
-            if tag == "post_url":
-                refs.append(Ref(lineno, "post_url", (m.group("lbody") or "").strip()))
-            else:
-                refs.append(Ref(lineno, "liquid", m.group("liquid")))
-        elif m.group("link"):
-            target = m.group("target").strip("<>")
-            refs.append(Ref(lineno, "image" if m.group("bang") else "link", target))
-        elif m.group("img"):
-            refs.append(Ref(lineno, "html-image", m.group("src")))
-
-
-_INLINE_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|(\*\*|__)(.+?)\2|`+")
-
-
-def heading_slugs(headings: Iterable[tuple[int, int, str]], max_level: int) -> set[str]:
-    """The anchors MyST gives headings up to ``max_level`` (``myst_heading_anchors``)."""
-    try:
-        from myst_parser.slugs import github_slugify, unique_slug
-    except ImportError:  # pragma: no cover - myst-parser is a requirement of the site
-        return set()
-    slugs: set[str] = set()
-    for _line, level, text in headings:
-        if level > max_level:
-            continue
-        # MyST slugs the heading's text, not its Markdown: drop link targets, emphasis, backticks.
-        plain = _INLINE_MARKUP.sub(lambda m: m.group(1) or m.group(3) or "", text)
-        slug = github_slugify(plain)
-        if slug:
-            slugs.add(unique_slug(slug, slugs))
-    return slugs
-
-
-def _norm(text: str) -> str:
-    """Paragraph identity: NFKC, no white space (line wrapping and spacing do not matter)."""
-    if not unicodedata.is_normalized("NFKC", text):  # the cheap test spares most paragraphs
-        text = unicodedata.normalize("NFKC", text)
-    return "".join(text.split())
 
 
 # --------------------------------------------------------------------------- the site
@@ -566,12 +261,14 @@ class Site:
         self.source = source.resolve()
         self.settings = settings
         self.cwd = (cwd or Path.cwd()).resolve()
-        self.post_patterns = [glob_regex(p) for p in settings.posts]
-        self.exclude_patterns = [glob_regex(p) for p in settings.exclude]
+        self._is_post = sources.Matcher(settings.posts)
+        # Discovery leaves out what these match (and whatever is in a folder they match).
+        self._excluded = sources.Matcher([*settings.exclude, *sources.EXCLUDE_PATHS], top=False)
         self.docs: dict[str, Doc] = {}  # by resolved path
+        self.index = SourceIndex()  # post_url / link targets, as the build's
         self._exists: dict[str, bool] = {}
-        self._index: dict[str, dict[str, list[Doc]]] | None = None  # posts by name, for roles
         self._finished = False
+        self._by_docname: tuple[dict[str, Doc], int] | None = None  # (table, files it saw)
 
     # -- files ---------------------------------------------------------------------------------
     def show(self, path: Path) -> str:
@@ -585,24 +282,21 @@ class Site:
             rel = path.relative_to(self.source).as_posix()
         except ValueError:
             return None
-        for suffix in self.settings.suffixes:
-            if rel.endswith(suffix):
-                return rel[: -len(suffix)]
-        return None
+        return sources.docname_of(rel, self.settings.suffixes)
 
     def is_post(self, docname: str) -> bool:
-        return any(p.match(docname) for p in self.post_patterns)
+        return self._is_post(docname)
 
     def excluded(self, rel: str) -> bool:
-        return any(p.match(rel) for p in self.exclude_patterns)
+        """Whether Sphinx's discovery leaves ``rel`` out: it, or a folder above it, is excluded."""
+        parts = rel.split("/")
+        return any(self._excluded("/".join(parts[:i])) for i in range(1, len(parts) + 1))
 
-    def source_files(self) -> Iterator[Path]:
-        """Source files as Sphinx finds them (hidden folders skipped; ``_posts`` is read)."""
-        for dirpath, dirnames, filenames in os.walk(self.source):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in sorted(filenames):
-                if name.endswith(self.settings.suffixes):
-                    yield Path(dirpath, name)
+    def discover(self) -> dict[str, str]:
+        """docname -> file of every source the build reads, found as Sphinx finds them."""
+        if not self.source.is_dir():
+            return {}
+        return sources.discover(self.source, self.settings.suffixes, self.settings.exclude)
 
     def add(self, path: Path) -> Doc:
         path = path.resolve()
@@ -641,76 +335,50 @@ class Site:
         doc.lines = text.split("\n")
         doc.first = first
         if self._finished:  # a page read late (a link's target): nothing to convert
-            doc.body = scan_body(doc.lines, first)
+            doc.body = self._scan(doc)
         self.docs[str(path)] = doc
-        self._index = None
         return doc
 
-    def finish(self, files: Iterable[Path], progress: Progress | None = None) -> None:
+    def _scan(self, doc: Doc) -> Body:
+        return _read_body(self.settings, self.index, doc.lines, doc.first, None)[2]
+
+    def finish(self, found: dict[str, str], progress: Progress | None = None) -> None:
         """Convert post bodies from Jekyll as the build does, then scan every body once.
 
-        ``files`` are the site's source files: ``{% post_url %}`` and ``{% link %}`` resolve
-        against those the build reads (not excluded, not a draft or future post).
+        ``found`` are the site's sources (:meth:`discover`): ``{% post_url %}`` and ``{% link %}``
+        resolve against those the build reads (drafts and future posts are excluded there).
         """
-        index = None
-        if self.settings.jekyll:
-            built = []
-            for path in files:
-                doc = self.docs.get(str(path))
-                rel = path.relative_to(self.source).as_posix()
-                if not self.excluded(rel) and not (doc is not None and doc.skipped):
-                    built.append(path)
-            index = self._jekyll_index(built)
-        for doc in self.docs.values():
-            if index is not None and doc.post is not None:
-                body = "\n".join(doc.lines[doc.first :])
-                page = {"title": doc.post.title} if doc.post.title else {}
-                text, problems = jekyll.convert(
-                    body,
-                    first_line=doc.first + 1,
-                    site=self.settings.jekyll_site,
-                    page=page,
-                    resolve_post=index.resolve_post,
-                    resolve_link=index.resolve_link,
-                )
-                # Links are checked in the converted text: what MyST will read.
-                doc.lines = doc.lines[: doc.first] + text.split("\n")
-                doc.problems.extend(problems)
-            doc.body = scan_body(doc.lines, doc.first)
-            if progress is not None:
-                progress.advance()
+        skipped = {d.docname for d in self.docs.values() if d.skipped}
+        built = {d: rel for d, rel in found.items() if d not in skipped}
+        self.index = sources.build_index(
+            built, srcdir=self.source, posts=self.settings.posts, suffixes=self.settings.suffixes
+        )
+        docs = list(self.docs.values())
+        results = (
+            _read_body(
+                self.settings,
+                self.index,
+                d.lines,
+                d.first,
+                None if d.post is None else (d.post.title or ""),
+            )
+            for d in docs
+        )
+        self._apply(docs, results, progress)
         self._finished = True
 
-    def _jekyll_index(self, files: Iterable[Path]) -> Any:
-        """The build's index of post names (:func:`kiji.migrate.build_index`), from files."""
-        index = SourceIndex()
-        for path in sorted(files):
-            docname = self.docname(path)
-            if docname is not None:
-                index.paths[docname] = path.relative_to(self.source).as_posix()
-        roots = posts_roots(list(self.settings.posts))
-        # The importer's manifests first: a renamed post keeps answering to its Jekyll name.
-        for root in roots:
-            folder = self.source.joinpath(*root)
-            for manifest in sorted(folder.rglob(MANIFEST)) if folder.is_dir() else ():
-                try:
-                    renamed = json.loads(manifest.read_text(encoding="utf-8")).get("files", {})
-                except (OSError, ValueError, AttributeError):
-                    continue
-                for old, new in sorted(renamed.items()) if isinstance(renamed, dict) else ():
-                    if isinstance(old, str) and isinstance(new, str):
-                        docname = self.docname((manifest.parent / new).resolve())
-                        if docname in index.paths:
-                            index.add_post(docname, old)
-        for docname in sorted(index.paths):
-            if not self.is_post(docname):
-                continue
-            parts = tuple(docname.split("/"))
-            root = next((r for r in roots if parts[: len(r)] == r), ())
-            rel = "/".join(index.paths[docname].split("/")[len(root) :])
-            in_posts = "_posts/" in f"/{rel}" or rel.startswith("_posts/")
-            index.add_post(docname, rel if in_posts else "_posts/" + rel)
-        return index
+    def _apply(
+        self,
+        docs: list[Doc],
+        results: Iterable[tuple[list[str], list[fm.Problem], Body]],
+        progress: Progress | None,
+    ) -> None:
+        for doc, (lines, problems, body) in zip(docs, results, strict=True):
+            doc.lines = lines
+            doc.problems.extend(problems)
+            doc.body = body
+            if progress is not None:
+                progress.advance()
 
     # -- lookups -------------------------------------------------------------------------------
     def posts(self) -> list[Doc]:
@@ -718,6 +386,15 @@ class Site:
 
     def built_posts(self) -> list[Doc]:
         return [d for d in self.posts() if d.built]
+
+    def by_docname(self, docname: str) -> Doc | None:
+        """A post by docname (a built one when a draft has the same name)."""
+        if self._by_docname is None or self._by_docname[1] != len(self.docs):
+            table: dict[str, Doc] = {}
+            for d in sorted(self.posts(), key=lambda d: (d.docname, bool(d.skipped))):
+                table.setdefault(d.docname, d)
+            self._by_docname = (table, len(self.docs))
+        return self._by_docname[0].get(docname)
 
     def file_exists(self, path: Path) -> bool:
         key = str(path)
@@ -728,659 +405,61 @@ class Site:
     def doc_at(self, path: Path) -> Doc | None:
         return self.docs.get(str(path.resolve()))
 
-    def find_post(self, target: str, *, jekyll: bool = False) -> Doc | None:
-        """A post by docname, by file name without extension, or by slug, as the domain's
-        ``find_post`` looks for ``{post}`` targets; ``jekyll`` also accepts a folder-qualified
-        name (``/2026/2026-01-17-x``), as ``{% post_url %}`` does."""
-        target = target.strip().removesuffix(".md").removesuffix(".markdown").strip("/")
-        if self._index is None:
-            index: dict[str, dict[str, list[Doc]]] = {"docname": {}, "tail": {}, "slug": {}}
-            for doc in sorted(self.posts(), key=lambda d: d.docname):
-                index["docname"].setdefault(doc.docname, []).append(doc)
-                index["tail"].setdefault(doc.docname.rsplit("/", 1)[-1], []).append(doc)
-                index["slug"].setdefault(_post_slug(doc), []).append(doc)
-            self._index = index
-        found = self._index["docname"].get(target) or []
-        if not found and jekyll and "/" in target:
-            tail = target.rsplit("/", 1)[-1]
-            found = [
-                d for d in self._index["tail"].get(tail, []) if d.docname.endswith("/" + target)
-            ]
-        found = found or self._index["tail"].get(target) or self._index["slug"].get(target) or []
-        # Prefer a built post when a draft has the same name (the build only knows those).
-        return next((d for d in found if d.built), found[0]) if found else None
+
+# --------------------------------------------------------------------------- reading bodies
 
 
-def _post_slug(doc: Doc) -> str:
-    if doc.post is not None and doc.post.slug:
-        return doc.post.slug
-    tail = doc.docname.rsplit("/", 1)[-1]
-    m = fm._FILENAME_DATE.fullmatch(tail)
-    return m.group(4) if m and m.group(4) else tail
+def _read_body(
+    settings: Settings, index: SourceIndex, lines: list[str], first: int, title: str | None
+) -> tuple[list[str], list[fm.Problem], Body]:
+    """(lines, problems, body) of a file: a post's body converted as the build converts it, then
+    read as MyST reads it. ``title`` is None for a page that is not a post."""
+    problems: list[fm.Problem] = []
+    if settings.jekyll and title is not None:
+        text, problems = convert_body(
+            "\n".join(lines[first:]),
+            first_line=first + 1,
+            site=settings.jekyll_site,
+            page={"title": title} if title else {},
+            resolve_post=index.resolve_post,
+            resolve_link=index.resolve_link,
+        )
+        # Links are checked in the converted text: what MyST will read.
+        lines = lines[:first] + text.split("\n")
+    liquid = title is not None and not settings.jekyll
+    return lines, problems, scan_body(lines, first, settings.extensions, liquid=liquid)
 
 
-# --------------------------------------------------------------------------- checks
+# --------------------------------------------------------------------------- running
 
 
-class Checker:
-    """Runs every check over the files in scope, with the whole site as context."""
+def run_checks(site: Site, scope: Sequence[Doc], ignore: Iterable[str] = ()) -> list[Finding]:
+    """Every registered check over ``scope`` (site checks report only on files in scope)."""
+    ctx = Context(site)
+    ignore = set(ignore)
+    in_scope = {id(d) for d in scope}
+    findings: set[Finding] = set()
 
-    def __init__(self, site: Site, scope: Sequence[Doc], ignore: Iterable[str] = ()) -> None:
-        self.site = site
-        self.scope = list(scope)
-        self.in_scope = {id(d) for d in self.scope}
-        self.ignore = set(ignore)
-        self.findings: list[Finding] = []
-        self._catalog: cat.Catalog | None = None
-        self._labels: set[str] | None = None
-
-    def add(self, doc: Doc, line: int, check: str, message: str) -> None:
-        if check in self.ignore or id(doc) not in self.in_scope:
-            return
-        # A subtype the build learns later is still one of its warnings: an error here too.
-        severity = CHECKS.get(check, (ERROR, ""))[0]
+    def add(c: registry.Check, doc: Doc, line: int, message: str) -> None:
+        severity = c.severity
         if severity == ERROR and doc.skipped:
             # The build leaves this post out, so it cannot fail `make strict` yet.
             severity = WARNING
             message += f" (not built yet: {doc.skipped})"
-        self.findings.append(Finding(doc.shown, max(1, line), check, severity, message))
+        findings.add(Finding(doc.shown, max(1, line), c.code, severity, message))
 
-    # -- whole-site data -------------------------------------------------------------------------
-    @property
-    def catalog(self) -> cat.Catalog:
-        if self._catalog is None:
-            infos: dict[str, dict[str, Any]] = {}
-            for doc in self.site.built_posts():
-                post = doc.post
-                assert post is not None
-                when = post.date
-                infos[doc.docname] = {
-                    "title": post.title,
-                    "ts": when.timestamp() if when else None,
-                    "year": when.year if when else None,
-                    "month": when.month if when else None,
-                    "tags": list(post.tags),
-                    "categories": list(post.categories),
-                    "authors": list(post.authors),
-                }
-            taken = {
-                d.docname
-                for d in self.site.docs.values()
-                if d.docname.split("/", 1)[0] in cat.FOLDERS.values()
-            }
-            self._catalog = cat.build(infos, taken=taken)
-        return self._catalog
-
-    @property
-    def site_labels(self) -> set[str]:
-        if self._labels is None:
-            self._labels = set().union(*(d.body.labels for d in self.site.docs.values() if d.body))
-        return self._labels
-
-    # -- running -----------------------------------------------------------------------------------
-    def run(self) -> list[Finding]:
-        for doc in self.scope:
-            self.check_file(doc)
-        self.check_titles()
-        self.check_slugs()
-        self.check_tags()
-        return sorted(set(self.findings))
-
-    def check_file(self, doc: Doc) -> None:
-        for problem in doc.problems:
-            check = problem.subtype.value
-            # The build's kiji.liquid for a post_url or link naming nothing: a broken link, and
-            # said so by the check's name.
-            if problem.subtype is W.LIQUID and problem.message.startswith("{% post_url "):
-                check = "broken-post-url"
-            elif problem.subtype is W.LIQUID and problem.message.startswith("{% link "):
-                check = "broken-link"
-            self.add(doc, problem.line or 1, check, problem.message)
-        post = doc.post
-        if post is not None:
-            if post.title is None:
-                self.add(doc, 1, W.TITLE.value, "no title in the front matter")
-            # When the block could not be read, "no excerpt" and "no tags" only repeat that.
-            unreadable = any(p.subtype is W.FRONTMATTER for p in doc.problems)
-            if not (post.excerpt or post.description) and not unreadable:
-                self.add(
-                    doc,
-                    doc.key_line("excerpt", "title"),
-                    "missing-excerpt",
-                    "no excerpt: the first paragraph becomes the description; "
-                    "write one or two sentences",
-                )
-            if not post.tags and not unreadable:
-                self.add(
-                    doc,
-                    doc.key_line("tags", "tag", "title"),
-                    "missing-tags",
-                    "no tags: the post is on no tag page and gets no related posts",
-                )
-            if post.date and post.date > self.site.settings.now:
-                when = post.date.isoformat(sep=" ")
-                why = (
-                    "shown because kiji_show_future = True"
-                    if self.site.settings.show_future
-                    else "the build leaves it out until then"
-                )
-                self.add(
-                    doc, doc.key_line("date"), "future-date", f"dated {when}, in the future: {why}"
-                )
-        if doc.body is not None:
-            self.check_text(doc, doc.body)
-            self.check_refs(doc, doc.body)
-
-    # -- text ------------------------------------------------------------------------------------
-    def check_text(self, doc: Doc, body: Body) -> None:
-        blocks = [(line, _norm(text)) for line, text in body.blocks]
-        reported: set[int] = set()
-        end_line = next((line for line, text in body.markers if _END_MARKER.match(text)), None)
-        for line, text in body.markers:
-            if _END_MARKER.match(text):
-                self.add(
-                    doc,
-                    line,
-                    "generation-leftover",
-                    f"end-of-generation marker {text!r} left in the text",
-                )
-            else:
-                self.add(
-                    doc,
-                    line,
-                    "generation-leftover",
-                    f"language-model token {text!r} left in the text",
-                )
-        before: list[int] = []  # line of each earlier block
-        starts: list[int] = []  # offsets of each earlier block in the joined text
-        joined = ""
-        seen: dict[str, int] = {}
-        after_marker_done = False
-        for line, key in blocks:
-            if len(key) >= MIN_DUPLICATE_CHARS:
-                earlier = seen.get(key)
-                if earlier is None and joined:
-                    pos = joined.find(key)
-                    if pos >= 0:
-                        earlier = blocks_line(starts, before, pos)
-                if end_line is not None and line > end_line and not after_marker_done:
-                    after_marker_done = True
-                    if earlier is not None:
-                        self.add(
-                            doc,
-                            line,
-                            "generation-leftover",
-                            f"text after the end marker on line {end_line} repeats line "
-                            f"{earlier}: the generation ran on",
-                        )
-                    else:
-                        self.add(
-                            doc,
-                            line,
-                            "generation-leftover",
-                            f"text continues after the end marker on line {end_line}",
-                        )
-                    reported.add(line)
-                elif earlier is not None and line not in reported:
-                    what = (
-                        "repeats the paragraph on"
-                        if seen.get(key) is not None
-                        else "repeats text of the paragraph on"
-                    )
-                    self.add(
-                        doc, line, "duplicate-paragraph", f"this paragraph {what} line {earlier}"
-                    )
-            elif end_line is not None and line > end_line and not after_marker_done:
-                after_marker_done = True
-                self.add(
-                    doc,
-                    line,
-                    "generation-leftover",
-                    f"text continues after the end marker on line {end_line}",
-                )
-            seen.setdefault(key, line)
-            starts.append(len(joined))
-            before.append(line)
-            joined += key + "\x00"  # the separator keeps a match inside one paragraph
-
-    # -- links -------------------------------------------------------------------------------------
-    def check_refs(self, doc: Doc, body: Body) -> None:
-        local_anchors: set[str] | None = None
-        for ref in body.refs:
-            if ref.kind == "role":
-                self.check_role(doc, ref)
-            elif ref.kind == "post_url":
-                self.check_post_url(doc, ref)
-            elif ref.kind == "liquid":
-                self.add(
-                    doc,
-                    ref.line,
-                    "liquid",
-                    f"Liquid {ref.target!r} shows as text (kiji_jekyll = False: not converted)",
-                )
-            else:
-                if ref.target.startswith("#"):
-                    if local_anchors is None:
-                        local_anchors = self.anchors(doc)
-                    anchor = unquote(ref.target[1:])
-                    if anchor and anchor not in local_anchors and anchor not in self.site_labels:
-                        self.add(
-                            doc,
-                            ref.line,
-                            "broken-link",
-                            f"no heading or label {anchor!r} in this page",
-                        )
-                    continue
-                self.check_path(doc, ref)
-
-    def anchors(self, doc: Doc) -> set[str]:
-        if doc.body is None:
-            return set()
-        return (
-            heading_slugs(doc.body.headings, self.site.settings.heading_anchors) | doc.body.labels
-        )
-
-    def _base(self, doc: Doc) -> tuple[Path, Path]:
-        """(root, folder) that links of ``doc`` are resolved against."""
-        if doc.path.is_relative_to(self.site.source):
-            return self.site.source, doc.path.parent
-        return doc.path.parent, doc.path.parent
-
-    def check_path(self, doc: Doc, ref: Ref) -> None:
-        target = ref.target.strip()
-        if not target or _SCHEME.match(target) or target.startswith("//"):
-            return  # external (http:, mailto:, ...) or protocol-relative
-        path_part, _, anchor = target.partition("#")
-        path_part = unquote(path_part.partition("?")[0])
-        anchor = unquote(anchor)
-        root, folder = self._base(doc)
-        rel = posixpath.normpath(
-            path_part.lstrip("/")
-            if path_part.startswith("/")
-            else posixpath.join(folder.relative_to(root).as_posix(), path_part)
-        )
-        image = ref.kind in (
-            "image",
-            "html-image",
-            "directive-image",
-        ) or path_part.lower().endswith(IMAGE_SUFFIXES)
-        if rel == ".." or rel.startswith("../"):
-            self.add(
-                doc, ref.line, "broken-link", f"{_what(ref)} {target!r} points outside the site"
-            )
-            return
-        full = root / rel
-        if ref.kind == "html-image":
-            # Raw HTML is passed through untouched: only the size of an existing file is checked.
-            if self.site.file_exists(full):
-                self.check_image(doc, ref, full)
-            return
-        if image:
-            if not self.site.file_exists(full):
-                self.add(doc, ref.line, "broken-link", f"image {target!r} not found")
-            else:
-                self.check_image(doc, ref, full)
-            return
-        if path_part.endswith(".html"):
-            self.add(
-                doc,
-                ref.line,
-                "broken-link",
-                f"link {target!r}: MyST resolves no .html links; link to the .md file, "
-                "or use a {tag}, {category} or {author} role",
-            )
-            return
-        if path_part.endswith("/") or (full.is_dir() and not self.site.file_exists(full)):
-            self.add(
-                doc, ref.line, "broken-link", f"link {target!r} points at a folder, not a page"
-            )
-            return
-        candidate = full if rel.endswith(self.site.settings.suffixes) else None
-        if candidate is None:
-            for suffix in self.site.settings.suffixes:
-                if self.site.file_exists(Path(f"{full}{suffix}")):
-                    candidate = Path(f"{full}{suffix}")
-                    break
-        if candidate is None:
-            if self.site.file_exists(full):
-                return  # a download (PDF, ZIP, ...) that Sphinx copies
-            if "/" not in path_part and path_part in self.site_labels:
-                return  # MyST resolves [text](label) against the site's explicit labels
-            self.add(doc, ref.line, "broken-link", f"link {target!r}: no such page or file")
-            return
-        if not self.site.file_exists(candidate):
-            self.add(doc, ref.line, "broken-link", f"link {target!r}: no such page")
-            return
-        why = self.not_built(candidate, root)
-        if why:
-            self.add(doc, ref.line, "broken-link", f"link {target!r} goes to {why}")
-            return
-        if anchor:
-            other = self.site.doc_at(candidate)
-            if other is None and candidate.resolve() != doc.path:
-                other = self.site.add(candidate)  # a page outside the scanned set (not a post)
-            if (
-                other is not None
-                and anchor not in self.anchors(other)
-                and anchor not in self.site_labels
-            ):
-                self.add(
-                    doc,
-                    ref.line,
-                    "broken-link",
-                    f"link {target!r}: no heading or label {anchor!r} there",
-                )
-
-    def not_built(self, path: Path, root: Path) -> str:
-        """Why the build leaves ``path`` out ("" when it is built)."""
-        try:
-            rel = path.resolve().relative_to(self.site.source).as_posix()
-        except ValueError:
-            return ""
-        if self.site.excluded(rel):
-            return "a file excluded from the build (exclude_patterns)"
-        other = self.site.doc_at(path)
-        if other is not None and other.skipped:
-            return f"a {other.skipped} post that the build leaves out"
-        return ""
-
-    def check_image(self, doc: Doc, ref: Ref, path: Path) -> None:
-        settings = self.site.settings
-        try:
-            size = path.stat().st_size
-        except OSError:
-            return
-        if size > settings.max_image_bytes:
-            self.add(
-                doc,
-                ref.line,
-                "oversized-image",
-                f"image {ref.target!r} is {_bytes(size)} "
-                f"(limit {_bytes(settings.max_image_bytes)}); compress or resize it",
-            )
-            return
-        if path.suffix.lower() == ".svg":
-            return
-        try:
-            from PIL import Image
-
-            with Image.open(path) as im:  # reads the header only
-                width, height = im.size
-        except Exception:  # noqa: BLE001 - not an image Pillow knows: the byte limit is enough
-            return
-        if max(width, height) > settings.max_image_pixels:
-            self.add(
-                doc,
-                ref.line,
-                "oversized-image",
-                f"image {ref.target!r} is {width}×{height} px "
-                f"(limit {settings.max_image_pixels} px on the longer side)",
-            )
-
-    def check_role(self, doc: Doc, ref: Ref) -> None:
-        role, target = ref.role, ref.target
-        if role == "post":
-            found = self.site.find_post(target)
-            if found is None:
-                self.add(
-                    doc,
-                    ref.line,
-                    "broken-link",
-                    f"{{post}}`{target}`: no post with that file name, path or slug",
-                )
-            elif found.skipped:
-                self.add(
-                    doc,
-                    ref.line,
-                    "broken-link",
-                    f"{{post}}`{target}` is a {found.skipped} post that the build leaves out",
-                )
-        elif role in cat.KINDS:
-            if self.catalog.term(role, target) is None:
-                self.add(
-                    doc,
-                    ref.line,
-                    "broken-link",
-                    f"{{{role}}}`{target}`: no built post has that {role}",
-                )
-        elif role == "doc":
-            root, folder = self._base(doc)
-            name = (
-                target.lstrip("/")
-                if target.startswith("/")
-                else posixpath.join(folder.relative_to(root).as_posix(), target)
-            )
-            name = posixpath.normpath(name)
-            path = next(
-                (
-                    root / f"{name}{s}"
-                    for s in self.site.settings.suffixes
-                    if self.site.file_exists(root / f"{name}{s}")
-                ),
-                None,
-            )
-            if path is None:
-                self.add(doc, ref.line, "broken-link", f"{{doc}}`{target}`: no such page")
-            elif self.not_built(path, root):
-                self.add(
-                    doc,
-                    ref.line,
-                    "broken-link",
-                    f"{{doc}}`{target}` goes to {self.not_built(path, root)}",
-                )
-
-    def check_post_url(self, doc: Doc, ref: Ref) -> None:
-        target = ref.target.strip().strip("'\"")
-        found = self.site.find_post(target, jekyll=True)
-        if found is None:
-            self.add(
-                doc,
-                ref.line,
-                "broken-post-url",
-                f"{{% post_url {target} %}}: no post with that file name",
-            )
-            return
-        name = found.docname.rsplit("/", 1)[-1]
-        self.add(
-            doc,
-            ref.line,
-            "liquid",
-            f"{{% post_url {target} %}} shows as text (kiji_jekyll = False); "
-            f"write {{post}}`{name}`",
-        )
-
-    # -- site-wide -------------------------------------------------------------------------------
-    def check_titles(self) -> None:
-        by_title: dict[str, list[Doc]] = defaultdict(list)
-        for doc in sorted(self.site.built_posts(), key=lambda d: d.docname):
-            assert doc.post is not None
-            if doc.post.title:
-                by_title[doc.post.title].append(doc)
-        for title, docs in by_title.items():
-            for other in docs[1:]:
-                # The build's own wording (kiji.listings), at the same place.
-                self.add(
-                    other,
-                    1,
-                    W.TITLE.value,
-                    f"two posts have the title {title!r}: {docs[0].docname} and {other.docname}",
-                )
-
-    def check_slugs(self) -> None:
-        if not self.catalog.collisions:
-            return
-        field_keys = {
-            "tag": ("tags", "tag"),
-            "category": ("categories", "category"),
-            "author": ("author", "authors"),
-        }
-        for kind, name, other, slug in self.catalog.collisions:
-            key = cat.name_key(name)
-            for doc in self.site.built_posts():
-                assert doc.post is not None
-                names = {
-                    "tag": doc.post.tags,
-                    "category": doc.post.categories,
-                    "author": doc.post.authors,
-                }[kind]
-                for written in names:
-                    if cat.name_key(written) == key:
-                        self.add(
-                            doc,
-                            doc.name_line(field_keys[kind], written),
-                            W.SLUG.value,
-                            f"{kind} {name!r} would share the URL of {other}; "
-                            f"it gets {cat.FOLDERS[kind]}/{slug}",
-                        )
-
-    def check_tags(self) -> None:
-        # Who writes which spelling: key -> spelling -> docs, over every post (drafts too: they
-        # will be published with those tags).
-        uses: dict[str, dict[str, list[Doc]]] = defaultdict(lambda: defaultdict(list))
-        for doc in self.site.posts():
-            assert doc.post is not None
-            for tag in doc.post.tags:
-                key = cat.name_key(tag)
-                if key:
-                    uses[key][tag].append(doc)
-        posts_of = {key: {id(d) for docs in sp.values() for d in docs} for key, sp in uses.items()}
-        count = {key: len(ids) for key, ids in posts_of.items()}
-
-        def shown(key: str) -> str:
-            spellings = uses[key]
-            return sorted(spellings, key=lambda s: (-len(spellings[s]), s))[0]
-
-        pairs = near_duplicates(list(uses))
-        # Point at the posts of the less used tag of a pair: they are the ones to change.
-        changes = []
-        for a, b in pairs:
-            keep, change = (a, b) if (count[a], b) > (count[b], a) else (b, a)
-            changes.append((keep, change))
-        changing = {change for _keep, change in changes}
-        for key, spellings in sorted(uses.items()):
-            if count[key] == 1 and key not in changing:  # the near-duplicate says more
-                tag, docs = next(iter(sorted(spellings.items())))
-                self.add(
-                    docs[0],
-                    docs[0].name_line(("tags", "tag"), tag),
-                    "tag-once",
-                    f"tag {tag!r} is used by this post only; reuse an existing tag or drop it",
-                )
-            if len(spellings) > 1:
-                best = shown(key)
-                for tag, docs in sorted(spellings.items()):
-                    if tag == best:
-                        continue
-                    for doc in docs:
-                        self.add(
-                            doc,
-                            doc.name_line(("tags", "tag"), tag),
-                            "tag-spelling",
-                            f"tag {tag!r} is shown as {best!r} (the most common spelling); "
-                            "write it that way",
-                        )
-        for keep, change in changes:
-            for tag, docs in sorted(uses[change].items()):
-                for doc in docs:
-                    self.add(
-                        doc,
-                        doc.name_line(("tags", "tag"), tag),
-                        "tag-near-duplicate",
-                        f"tag {tag!r} looks like {shown(keep)!r} ({count[keep]} posts) "
-                        "but is a different tag",
-                    )
-
-
-def blocks_line(starts: list[int], lines: list[int], pos: int) -> int:
-    """Line of the earlier paragraph that holds offset ``pos`` of the joined text."""
-    return lines[bisect.bisect_right(starts, pos) - 1]
-
-
-def _what(ref: Ref) -> str:
-    return "image" if "image" in ref.kind else "link"
-
-
-def _bytes(n: float) -> str:
-    for unit in ("B", "KB", "MB"):
-        if n < 1024 or unit == "MB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} MB"
-
-
-# --------------------------------------------------------------------------- near-duplicate tags
-
-_SEPARATORS = re.compile(r"[\s\-_・·‐‑‒–—―/]+")
-_KATAKANA_END_LONG = re.compile(r"(?<=[\u30a1-\u30fa])ー(?![\u30a1-\u30fc])")
-
-
-def loose_key(key: str) -> str:
-    """A looser identity than :func:`kiji.catalog.name_key`, for spotting variants.
-
-    Drops separators (データ・センター = データセンター, machine-learning = machine learning),
-    reads hiragana as katakana, and drops a word-final long-vowel mark (サーバー = サーバ).
-    """
-    text = _SEPARATORS.sub("", key)
-    text = "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in text)
-    return _KATAKANA_END_LONG.sub("", text)
-
-
-def _close(a: str, b: str) -> bool:
-    """Edit distance 1 (a transposition counts as one edit) between ASCII names, typo-like only.
-
-    Names with digits are versions (h100/h200, gpt-4/gpt-5), never typos; names shorter than 4
-    are too short to tell (gpu/cpu), except a plural ``s`` (gpu/gpus).
-    """
-    if not (a.isascii() and b.isascii()) or any(c.isdigit() for c in a + b):
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    if len(b) - len(a) > 1:
-        return False
-    if len(a) < 4 and not (b == a + "s" and len(a) >= 3):
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        if len(diff) == 1:
-            return True
-        return (
-            len(diff) == 2
-            and diff[1] == diff[0] + 1
-            and a[diff[0]] == b[diff[1]]
-            and a[diff[1]] == b[diff[0]]
-        )
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    return a[i:] == b[i + 1 :]
-
-
-def near_duplicates(keys: Sequence[str]) -> list[tuple[str, str]]:
-    """Pairs of different tag keys that are probably the same tag written differently."""
-    pairs: set[tuple[str, str]] = set()
-    groups: dict[str, list[str]] = defaultdict(list)
-    for key in keys:
-        groups[loose_key(key)].append(key)
-    for group in groups.values():
-        group.sort()
-        pairs.update((group[0], other) for other in group[1:])
-    ascii_keys = sorted(k for k in keys if k.isascii() and not any(c.isdigit() for c in k))
-    by_length: dict[int, list[str]] = defaultdict(list)
-    for key in ascii_keys:
-        by_length[len(key)].append(key)
-    for key in ascii_keys:
-        for length in (len(key), len(key) + 1):
-            for other in by_length.get(length, ()):
-                if (
-                    (other > key or length > len(key))
-                    and _close(key, other)
-                    and loose_key(key) != loose_key(other)
-                ):
-                    pairs.add((key, other) if key < other else (other, key))
-    return sorted(pairs)
-
-
-# --------------------------------------------------------------------------- running
+    for c in registry.REGISTRY.values():
+        if c.code in ignore:
+            continue
+        if c.site:
+            for doc, line, message in c.func(ctx):
+                if id(doc) in in_scope:
+                    add(c, doc, line, message)
+        else:
+            for doc in scope:
+                for line, message in c.func(ctx, doc):
+                    add(c, doc, line, message)
+    return sorted(findings)
 
 
 class Progress:
@@ -1452,31 +531,25 @@ def lint(
     """Check the posts of ``source`` (or only ``paths``) with the whole site as context."""
     started = time.perf_counter()
     site = Site(Path(source), settings or Settings(), cwd)
-    all_files = [p.resolve() for p in site.source_files()] if site.source.is_dir() else []
+    found = site.discover()
     scope_files = expand(paths, site.settings.suffixes) if paths else None
     # Every post the build would read (excluded files are not part of the site), then whatever
     # else was named on the command line.
-    posts = [
-        p
-        for p in all_files
-        if (dn := site.docname(p)) is not None
-        and site.is_post(dn)
-        and not site.excluded(p.relative_to(site.source).as_posix())
-    ]
-    read = list(dict.fromkeys(posts + (scope_files or [])))
+    posts = [site.source / rel for docname, rel in found.items() if site.is_post(docname)]
+    read = list(dict.fromkeys([p.resolve() for p in posts] + (scope_files or [])))
     bar = Progress(len(read), "lint: reading", stream, progress)
     for path in read:
         site.add(path)
         bar.advance()
     bar.close()
     bar = Progress(len(site.docs), "lint: scanning", stream, progress)
-    site.finish((p for p in all_files if site.docname(p) is not None), bar)
+    site.finish(found, bar)
     bar.close()
     if scope_files is None:
         scope = site.posts()
     else:
         scope = [site.docs[str(p)] for p in scope_files if str(p) in site.docs]
-    findings = Checker(site, scope, ignore).run()
+    findings = run_checks(site, scope, ignore)
     return Report(findings, len(scope), time.perf_counter() - started)
 
 
@@ -1529,6 +602,13 @@ def _parser() -> argparse.ArgumentParser:
         default=MAX_IMAGE_PIXELS,
         help="limit of an image's longer side in pixels (default: %(default)s)",
     )
+    parser.add_argument(
+        "--list",
+        nargs="?",
+        const="text",
+        choices=("text", "markdown"),
+        help="list the checks and exit (markdown: the guide's table)",
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="print only the summary line")
     parser.add_argument(
         "--progress",
@@ -1541,6 +621,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.list:
+        _say(registry.guide_table() if args.list == "markdown" else _list())
+        return 0
     ignore = {c.strip() for value in args.ignore for c in value.split(",") if c.strip()}
     unknown = sorted(ignore - set(CHECKS))
     if unknown:
@@ -1576,6 +659,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     worst = max((_RANK[f.severity] for f in report.findings), default=-1)
     return 1 if worst >= _RANK[args.fail_on] else 0
+
+
+def _list() -> str:
+    """One line per check: code, severity, what it reports, the function that finds it."""
+    return "\n".join(
+        f"{c.code:<20} {c.severity:<8} {c.summary} ({c.name})" for c in registry.REGISTRY.values()
+    )
 
 
 def _say(*parts: object, file: TextIO | None = None) -> None:

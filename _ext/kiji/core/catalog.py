@@ -224,6 +224,32 @@ def build(posts: Mapping[str, PostInfo], taken: Iterable[str] = ()) -> Catalog:
     return catalog
 
 
+def duplicate_titles(titles: Mapping[str, str | None]) -> list[tuple[str, str, str]]:
+    """(title, first docname, other docname) for every post whose title an earlier one has.
+
+    The build's ``kiji.title`` and ``kiji lint`` both report ``other`` at line 1; "earlier" is
+    docname order, so the report does not depend on the order the files were read in.
+    """
+    by_title: dict[str, list[str]] = {}
+    for docname in sorted(titles):
+        by_title.setdefault(titles[docname] or "", []).append(docname)
+    return [
+        (title, docs[0], other)
+        for title, docs in sorted(by_title.items())
+        if title
+        for other in docs[1:]
+    ]
+
+
+def duplicate_title_message(title: str, first: str, other: str) -> str:
+    return f"two posts have the title {title!r}: {first} and {other}"
+
+
+def collision_message(kind: str, name: str, first: str, slug: str) -> str:
+    """The words of a ``kiji.slug`` problem: two names, one URL."""
+    return f"{kind} {name!r} would share the URL of {first}; it gets {FOLDERS[kind]}/{slug}"
+
+
 def related_posts(
     posts: Mapping[str, PostInfo], order: list[str], tags: Mapping[str, Term], limit: int = RELATED_LIMIT
 ) -> dict[str, list[str]]:

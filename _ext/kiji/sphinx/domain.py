@@ -19,6 +19,7 @@ from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
 from ..core import catalog as cat
+from ..core import sources
 from ..core.labels import label
 from ..core.warnings_ import WARNING_TYPE, W
 
@@ -169,14 +170,7 @@ class KijiDomain(Domain):
 
     def find_post(self, target: str) -> str | None:
         """A post by docname, by file name without extension, or by slug (the date-less name)."""
-        target = target.strip().removesuffix(".md").removesuffix(".markdown").strip("/")
-        if target in self.posts:
-            return target
-        by_tail = sorted(d for d in self.posts if d.rsplit("/", 1)[-1] == target)
-        if by_tail:
-            return by_tail[0]
-        by_slug = sorted(d for d, info in self.posts.items() if info.get("slug") == target)
-        return by_slug[0] if by_slug else None
+        return sources.find_post(target, {d: info.get("slug") or "" for d, info in self.posts.items()})
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         yield from ()

@@ -17,9 +17,7 @@
 from __future__ import annotations
 
 import html
-import json
 import re
-from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -27,17 +25,15 @@ from docutils import nodes
 from sphinx.directives.code import CodeBlock
 from sphinx.util import logging
 
-from ..core import jekyll
+from ..core import jekyll, sources
+from ..core.convert import convert_body
 from ..core.sources import (
     JEKYLL_SUFFIXES,
-    MANIFEST,
     SourceIndex,
     folder_categories,
     posts_roots,
-    root_of,
 )
 from ..core.warnings_ import WARNING_TYPE, W
-from .posts import is_post
 
 logger = logging.getLogger(__name__)
 
@@ -100,34 +96,11 @@ _INDEXES: WeakKeyDictionary[Any, SourceIndex] = WeakKeyDictionary()
 
 
 def build_index(app: Any, env: Any) -> SourceIndex:
-    index = SourceIndex()
-    roots = posts_roots(app.config.kiji_posts)
-    for docname in sorted(env.found_docs):
-        index.paths[docname] = str(env.doc2path(docname, False)).replace("\\", "/")
-    # The importer's manifests first: a renamed post keeps answering to its Jekyll name.
-    srcdir = Path(env.srcdir)
-    for root in roots:
-        folder = srcdir.joinpath(*root)
-        for manifest in sorted(folder.rglob(MANIFEST)) if folder.is_dir() else ():
-            try:
-                data = json.loads(manifest.read_text(encoding="utf-8"))
-                files = data.get("files", {})
-            except (OSError, ValueError, AttributeError):
-                continue
-            for old, new in sorted(files.items()) if isinstance(files, dict) else ():
-                if not isinstance(old, str) or not isinstance(new, str):
-                    continue
-                docname = env.path2doc(str(manifest.parent / new))
-                if docname in index.paths:
-                    index.add_post(docname, old)
-    for docname in sorted(index.paths):
-        if not is_post(app, docname):
-            continue
-        root = root_of(docname, roots)
-        rel = "/".join(index.paths[docname].split("/")[len(root) :])
-        # As Jekyll's {% link %} names it: posts copied without their _posts folder get one.
-        index.add_post(docname, rel if "/_posts/" in f"/{rel}" else "_posts/" + rel)
-    return index
+    """The index of the documents Sphinx found (drafts and excluded files are not among them)."""
+    paths = {d: str(env.doc2path(d, False)) for d in env.found_docs}
+    return sources.build_index(
+        paths, srcdir=env.srcdir, posts=app.config.kiji_posts, suffixes=app.config.source_suffix
+    )
 
 
 def on_env_before_read_docs(app: Any, env: Any, docnames: list[str]) -> None:
@@ -176,7 +149,7 @@ def on_source_read(app: Any, docname: str, source: list[str]) -> None:
 
         return resolver
 
-    body, problems = jekyll.convert(
+    body, problems = convert_body(
         "\n".join(lines[start:]),
         first_line=start + 1,
         site=site,

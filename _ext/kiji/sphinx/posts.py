@@ -19,7 +19,6 @@ import functools
 import json
 import os
 import re
-from collections.abc import Iterator
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Any
@@ -29,10 +28,10 @@ from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
 from sphinx.util.docutils import SphinxDirective
-from sphinx.util.matching import Matcher
 
 from ..core import frontmatter as fm
 from ..core.labels import format_date
+from ..core.sources import Matcher, docname_of, slug_from_docname, walk
 from ..core.warnings_ import WARNING_TYPE, W
 from . import nodes as kn
 
@@ -138,18 +137,12 @@ def post_info(post: fm.Post, docname: str, path: str, language: str | None) -> d
         "reading_time_given": post.reading_time is not None,
         "permalink": post.permalink,
         "redirect_from": list(post.redirect_from),
-        "slug": post.slug or _slug_from_docname(docname),
+        "slug": post.slug or slug_from_docname(docname),
         "layout": post.layout,
         "lang": post.lang,
         "extra": dict(sorted(post.extra.items())),
         "line": 1,
     }
-
-
-def _slug_from_docname(docname: str) -> str:
-    tail = docname.rsplit("/", 1)[-1]
-    m = fm._FILENAME_DATE.fullmatch(tail)
-    return m.group(4) if m and m.group(4) else tail
 
 
 # --------------------------------------------------------------------------- drafts
@@ -174,14 +167,12 @@ def scan_drafts(app: Any, config: Any) -> None:
     new_cache: dict[str, list[Any]] = {}
     skipped: list[tuple[str, str]] = []
     suffixes = tuple(s for s in config.source_suffix)
-    paths = sorted(_walk(srcdir), key=lambda item: item[1])
+    paths = sorted(walk(srcdir), key=lambda item: item[1])
     if len(paths) > 200:
         paths = list(status_iterator(paths, "kiji: scanning posts... ", "darkgreen", len(paths), app.verbosity, stringify_func=lambda p: p[1]))
     for path, rel in paths:
-        if not rel.endswith(suffixes):
-            continue
-        docname = rel.rsplit(".", 1)[0]
-        if not matcher(docname):
+        docname = docname_of(rel, suffixes)
+        if docname is None or not matcher(docname):
             continue
         try:
             st = os.stat(path)
@@ -235,18 +226,6 @@ def _literal_pattern(rel: str, all_rel: list[str]) -> str | None:
         return rel
     matcher = Matcher([pattern])
     return pattern if [r for r in all_rel if matcher(r)] == [rel] else None
-
-
-def _walk(root: Path) -> Iterator[tuple[str, str]]:
-    """(path, path relative to root with ``/``) of every file that may be a source."""
-    base = os.path.join(os.fspath(root), "")
-    for dirpath, dirnames, filenames in os.walk(root):
-        # Sphinx reads every folder not excluded (Jekyll's `_posts` too); only hidden ones and
-        # build output are certainly not sources.
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "_build")
-        folder = os.path.join(dirpath, "")[len(base) :].replace(os.sep, "/")
-        for name in filenames:
-            yield os.path.join(dirpath, name), folder + name
 
 
 # --------------------------------------------------------------------------- source-read

@@ -38,10 +38,10 @@ from xml.etree import ElementTree as ET
 
 from jinja2.utils import htmlsafe_json_dumps
 from sphinx.util import logging
-from sphinx.util.matching import Matcher
 
 from ..core import cards
 from ..core import catalog as cat
+from ..core.sources import Matcher
 from ..core.store import write_atomic
 from ..core.warnings_ import WARNING_TYPE, W
 

@@ -159,9 +159,14 @@ def test_the_package_installs_with_its_templates_static_files_and_command(tmp_pa
     static files the extension loads by path, and the `kiji` command."""
     import zipfile
 
+    # Built from a copy: setuptools leaves a build/ folder beside the pyproject.toml it builds.
+    source = tmp_path / "source"
+    source.mkdir()
+    shutil.copy2(ROOT / "pyproject.toml", source / "pyproject.toml")
+    shutil.copytree(ROOT / "_ext", source / "_ext", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     done = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(tmp_path), str(ROOT)],
+         "-w", str(tmp_path), str(source)],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]

@@ -14,7 +14,7 @@ from typing import Any
 
 from sphinx.util import logging
 
-from . import feeds, listings, migrate, nodes, pages, parallel, posts, redirects, search, seo
+from . import feeds, listings, migrate, nodes, pages, parallel, posts, redirects, safety, search, seo
 from .config import setup_config
 from .domain import ENV_VERSION, KijiDomain, KijiXRefRole
 from .labels import labels_for
@@ -78,6 +78,9 @@ def setup(app: Any) -> dict[str, Any]:
     seo.setup(app)
     feeds.setup(app)
     redirects.setup(app)
+    # Escapes the plain-text values theme templates print raw; its own priority (900) puts it
+    # after every theme and kiji handler that sets or reads them.
+    safety.setup(app)
 
     return {
         "version": __version__,

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from markupsafe import escape
 from sphinx.environment import CONFIG_OK
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
@@ -113,7 +114,10 @@ def _render(app: Any, pagename: str, title: str, make_body: Any) -> dict[str, An
     app.builder.current_docname = pagename
     html = app.builder.render_partial(_page(title, *body))["fragment"]
     return {
-        "title": title,
+        # HTML, as Sphinx gives every template its page title (themes print it raw in the
+        # breadcrumbs and strip its tags for <title>); the text is kept for metadata and feeds.
+        "title": escape(title),
+        "kiji_title_text": title,
         "body": html,
         "display_toc": False,
         "toc": "",

@@ -14,7 +14,7 @@ from typing import Any
 
 from sphinx.util import logging
 
-from . import feeds, listings, migrate, nodes, pages, parallel, posts, redirects, safety, search, seo
+from . import drafts, feeds, freshness, listings, migrate, nodes, pages, parallel, posts, redirects, safety, search, seo
 from .config import setup_config
 from .domain import ENV_VERSION, KijiDomain, KijiXRefRole
 from .labels import labels_for
@@ -59,7 +59,8 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_directive("archive", listings.ArchiveDirective)
 
     app.connect("config-inited", _prepare_config, priority=850)
-    app.connect("config-inited", posts.scan_drafts, priority=900)
+    # 100: drafts leave the found documents before any other handler looks at them.
+    app.connect("env-get-outdated", drafts.on_env_get_outdated, priority=100)
     app.connect("env-before-read-docs", posts.on_env_before_read_docs)
     app.connect("source-read", posts.on_source_read, priority=100)
     app.connect("doctree-read", posts.on_doctree_read, priority=100)
@@ -81,6 +82,9 @@ def setup(app: Any) -> dict[str, Any]:
     # Escapes the plain-text values theme templates print raw; its own priority (900) puts it
     # after every theme and kiji handler that sets or reads them.
     safety.setup(app)
+    # Rewrites every page when their frame changed and removes the outputs of what is gone; its
+    # priorities (700 after kiji.pages on env-get-updated, 400 before kiji.redirects) are in it.
+    freshness.setup(app)
 
     return {
         "version": __version__,

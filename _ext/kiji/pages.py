@@ -15,7 +15,6 @@ from typing import Any
 
 from docutils import nodes
 from markupsafe import escape
-from sphinx.environment import CONFIG_OK
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
@@ -133,7 +132,9 @@ def collect_pages(app: Any) -> Iterator[tuple[str, dict[str, Any], str]]:
         return iter(())
     domain = app.env.get_domain("kiji")
     changed = getattr(domain, "changed_pages", None)
-    rewrite_all = changed is None or app.env.config_status != CONFIG_OK
+    # kiji.freshness decides whether the frame of every page changed (configuration, static files):
+    # Sphinx has reset config_status by now.
+    rewrite_all = changed is None or getattr(domain, "rewrite_everything", True)
     newest_template = app.builder.templates.newest_template_mtime() if app.builder.templates else 0
     todo = []
     for pagename, title, make_body, _data in _pages(app):

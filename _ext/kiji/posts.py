@@ -19,8 +19,6 @@ import functools
 import hashlib
 import json
 import os
-import re
-from collections.abc import Iterator
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Any
@@ -28,7 +26,6 @@ from typing import Any
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util import logging
-from sphinx.util.display import status_iterator
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.matching import Matcher
 
@@ -151,103 +148,6 @@ def _slug_from_docname(docname: str) -> str:
     tail = docname.rsplit("/", 1)[-1]
     m = fm._FILENAME_DATE.fullmatch(tail)
     return m.group(4) if m and m.group(4) else tail
-
-
-# --------------------------------------------------------------------------- drafts
-
-
-def scan_drafts(app: Any, config: Any) -> None:
-    """``config-inited``: exclude drafts, unpublished and future posts before Sphinx finds files.
-
-    Excluding them through ``exclude_patterns`` lets Sphinx itself forget them (no stale page, no
-    doctree). Each file's flags are cached by (mtime, size) in the doctree folder, so a rebuild
-    stats the files instead of reading them.
-    """
-    srcdir = Path(app.srcdir)
-    cache_path = Path(app.doctreedir) / "kiji-drafts.json"
-    try:
-        cache = json.loads(cache_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        cache = {}
-    matcher = Matcher(config.kiji_posts)
-    tz = site_timezone(config)
-    now = build_now(config).timestamp()
-    new_cache: dict[str, list[Any]] = {}
-    skipped: list[tuple[str, str]] = []
-    suffixes = tuple(s for s in config.source_suffix)
-    paths = sorted(_walk(srcdir), key=lambda item: item[1])
-    if len(paths) > 200:
-        paths = list(status_iterator(paths, "kiji: scanning posts... ", "darkgreen", len(paths), app.verbosity, stringify_func=lambda p: p[1]))
-    for path, rel in paths:
-        if not rel.endswith(suffixes):
-            continue
-        docname = rel.rsplit(".", 1)[0]
-        if not matcher(docname):
-            continue
-        try:
-            st = os.stat(path)
-        except OSError:
-            continue
-        stamp = [st.st_mtime_ns, st.st_size]
-        entry = cache.get(rel)
-        if entry and entry[:2] == stamp:
-            draft, ts = entry[2], entry[3]
-        else:
-            try:
-                post = fm.parse_post(Path(path).read_bytes(), rel, tz)
-            except OSError:
-                continue
-            draft, ts = post.draft, (post.date.timestamp() if post.date else None)
-        new_cache[rel] = [*stamp, draft, ts]
-        if draft and not config.kiji_show_drafts:
-            skipped.append((rel, "draft"))
-        elif ts is not None and ts > now and not config.kiji_show_future:
-            skipped.append((rel, "future"))
-    patterns = []
-    all_rel = [rel for _path, rel in paths]
-    for rel, why in skipped:
-        pattern = _literal_pattern(rel, all_rel)
-        if pattern is None:
-            logger.warning(
-                "%s post %s cannot be left out: its name is a glob pattern matching other files",
-                why, rel, location=(rel.rsplit(".", 1)[0], 1), type=WARNING_TYPE, subtype=W.DRAFT,
-            )  # fmt: skip
-            continue
-        patterns.append(pattern)
-        logger.info("kiji: skipped %s post %s", why, rel)
-    # A new list: the default value object is shared by every Sphinx application in the process.
-    config.exclude_patterns = [*config.exclude_patterns, *patterns]
-    try:
-        cache_path.parent.mkdir(parents=True, exist_ok=True)
-        cache_path.write_text(json.dumps(new_cache, sort_keys=True), encoding="utf-8")
-    except OSError:
-        pass
-
-
-def _literal_pattern(rel: str, all_rel: list[str]) -> str | None:
-    """An ``exclude_patterns`` entry matching exactly the file ``rel``.
-
-    Glob characters in a file name (``[wip] x.md``) cannot be escaped in Sphinx's patterns (``[[]``
-    compiles to a regular expression Python warns about), so each is replaced by ``?`` and the
-    pattern is checked against every file; None if it would also take another one.
-    """
-    pattern = re.sub(r"[\[\]*?]", "?", rel)
-    if pattern == rel:
-        return rel
-    matcher = Matcher([pattern])
-    return pattern if [r for r in all_rel if matcher(r)] == [rel] else None
-
-
-def _walk(root: Path) -> Iterator[tuple[str, str]]:
-    """(path, path relative to root with ``/``) of every file that may be a source."""
-    base = os.path.join(os.fspath(root), "")
-    for dirpath, dirnames, filenames in os.walk(root):
-        # Sphinx reads every folder not excluded (Jekyll's `_posts` too); only hidden ones and
-        # build output are certainly not sources.
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "_build")
-        folder = os.path.join(dirpath, "")[len(base) :].replace(os.sep, "/")
-        for name in filenames:
-            yield os.path.join(dirpath, name), folder + name
 
 
 # --------------------------------------------------------------------------- source-read

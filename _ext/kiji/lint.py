@@ -59,14 +59,14 @@ _RANK = {INFO: 0, WARNING: 1, ERROR: 2}
 # documents the same table; tests assert that every name here is exercised by a fixture.
 CHECKS: dict[str, tuple[str, str]] = {
     # The build's own warnings (kiji.<name>): `make strict` fails on each of them.
-    W.ENCODING.value: (ERROR, "not UTF-8, a byte order mark, or CRLF line endings"),
+    W.ENCODING.value: (ERROR, "not UTF-8 (CP932, UTF-16, bytes that cannot be decoded)"),
     W.FRONTMATTER.value: (
         ERROR,
         "front matter missing, unclosed, invalid YAML/TOML, not a mapping",
     ),
     W.FIELD.value: (ERROR, "a front-matter value of the wrong type"),
     W.DATE.value: (ERROR, "a date that cannot be read, or no date at all"),
-    W.TITLE.value: (ERROR, "no title, or two posts with the same title"),
+    W.TITLE.value: (ERROR, "no title"),
     W.SLUG.value: (ERROR, "two tag, category or author names that would share one URL"),
     W.LIQUID.value: (ERROR, "Jekyll Liquid the build cannot convert: shown as literal text"),
     W.KRAMDOWN.value: (ERROR, "kramdown-only syntax the build removes or shows as text"),
@@ -91,6 +91,9 @@ CHECKS: dict[str, tuple[str, str]] = {
     "future-date": (WARNING, "a date in the future: the post is left out until then"),
     "oversized-image": (WARNING, "an image file too large in bytes or pixels"),
     # Advice.
+    "duplicate-title": (WARNING, "two posts with the same title (the build does not warn)"),
+    "line-endings": (INFO, "CRLF line endings: the build converts them (and does not warn)"),
+    "byte-order-mark": (INFO, "a UTF-8 byte order mark: the build removes it (and does not warn)"),
     "tag-spelling": (INFO, "one tag written several ways (AI, ai, ＡＩ): the build merges them"),
     "tag-once": (INFO, "a tag used by one post only"),
 }
@@ -833,7 +836,7 @@ class Checker:
 
     def check_file(self, doc: Doc) -> None:
         for problem in doc.problems:
-            check = problem.subtype.value
+            check = problem.lint_only or problem.subtype.value
             # The build's kiji.liquid for a post_url or link naming nothing: a broken link, and
             # said so by the check's name.
             if problem.subtype is W.LIQUID and problem.message.startswith("{% post_url "):
@@ -1203,11 +1206,11 @@ class Checker:
                 by_title[doc.post.title].append(doc)
         for title, docs in by_title.items():
             for other in docs[1:]:
-                # The build's own wording (kiji.listings), at the same place.
+                # Readers see two fine pages: a warning here, never a build warning.
                 self.add(
                     other,
                     1,
-                    W.TITLE.value,
+                    "duplicate-title",
                     f"two posts have the title {title!r}: {docs[0].docname} and {other.docname}",
                 )
 

@@ -1,0 +1,105 @@
+"""A build killed with SIGKILL at any moment is finished by the next build: never a wrong site.
+
+The build runs as ``python -m sphinx`` in a subprocess with a tiny extension that kills its own
+process (``SIGKILL``, nothing is cleaned up) at a chosen moment: while reading, after the
+environment is pickled, while writing pages, at the start of ``build-finished`` (before kiji
+writes feeds, redirects and its state files). Then a normal build runs on the same folders, and
+its output must equal a clean build of the same sources byte for byte (``.buildinfo`` aside).
+Both a clean build and an incremental one (after edits of every kind) are killed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.test_builds import assert_same_site
+from tests.test_rebuild_matrix import ROWS
+
+KILLER = '''\
+import os, signal
+def setup(app):
+    event, _, nth = os.environ["KIJI_KILL_AT"].partition(":")
+    seen = [0]
+    def kill(*args):
+        seen[0] += 1
+        if seen[0] == int(nth or 1):
+            os.kill(os.getpid(), signal.SIGKILL)
+    # priority 1: before any other handler of the event
+    app.connect(event, kill, priority=1)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+'''
+
+# event:n -> the n-th time the event fires in the main process
+MOMENTS = [
+    "doctree-read:2",  # reading, some documents read
+    "env-updated:1",  # everything read, the environment not yet pickled
+    "html-page-context:3",  # writing, some pages written
+    "build-finished:1",  # pages written; kiji's feeds, redirects and state files not yet
+]
+# An incremental build that changes a bit of everything at once.
+CHANGES = ["title edit", "tag renamed", "post deleted", "draft published", "static file"]
+
+
+def _sphinx(src: Path, out: Path, helper: Path, kill_at: str | None = None) -> int:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(helper), str(ROOT / "_ext")])}
+    args = [sys.executable, "-m", "sphinx", "-q", "-b", "html", "-d", str(out / "doctrees")]
+    if kill_at:
+        env["KIJI_KILL_AT"] = kill_at
+        args += ["-D", "extensions=myst_parser,kiji,kill_build"]
+    args += [str(src), str(out / "html")]
+    return subprocess.run(args, env=env, capture_output=True, check=False).returncode
+
+
+@pytest.fixture(scope="module")
+def helper(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("killer")
+    (folder / "kill_build.py").write_text(KILLER, encoding="utf-8")
+    return folder
+
+
+def _change_everything(src: Path) -> None:
+    for row in CHANGES:
+        ROWS[row][0](src)
+
+
+@pytest.fixture(scope="module")
+def clean_sites(tmp_path_factory, rootdir, helper) -> dict[str, Path]:
+    """Clean builds of the root as it is and after the changes."""
+    base = tmp_path_factory.mktemp("killed-clean")
+    sites = {}
+    for name, change in (("first", None), ("changed", _change_everything)):
+        src = base / name / "src"
+        shutil.copytree(rootdir / "test-rebuild", src)
+        if change:
+            change(src)
+        assert _sphinx(src, base / name, helper) == 0
+        sites[name] = base / name / "html"
+    return sites
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_killed_clean_build_is_finished_by_the_next(rootdir, tmp_path, helper, clean_sites, moment):
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-rebuild", src)
+    assert _sphinx(src, tmp_path, helper, kill_at=moment) == -signal.SIGKILL
+    assert _sphinx(src, tmp_path, helper) == 0
+    assert_same_site(tmp_path / "html", clean_sites["first"])
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_killed_incremental_build_is_finished_by_the_next(rootdir, tmp_path, helper, clean_sites, moment):
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-rebuild", src)
+    assert _sphinx(src, tmp_path, helper) == 0
+    _change_everything(src)
+    assert _sphinx(src, tmp_path, helper, kill_at=moment) == -signal.SIGKILL
+    assert _sphinx(src, tmp_path, helper) == 0
+    assert_same_site(tmp_path / "html", clean_sites["changed"])

@@ -196,8 +196,10 @@ def test_configuration_values_are_text_in_the_theme(site):
     index = lxml.html.fromstring((site / "index.html").read_bytes())
     html_title = "</title><script>alert('html_title')</script>\"><svg onload=alert(1)>\u202e"
     logo = _select(index, "//a[contains(@class, 'navbar-brand')]//p[contains(@class, 'logo__title')]")
-    assert [p.text_content() for p in logo] and all(p.text_content() == html_title for p in logo)
+    assert [p.text_content() for p in logo] and all(p.text_content() == "<script>alert('logo')</script>" for p in logo)
     assert _title_of(index).endswith(html_title)
+    search = _select(index, "//input[@name='q']")
+    assert search and all(i.get("placeholder") == "\"><svg onload=alert('search_bar_text')>" for i in search)
     author = _select(index, "//p[contains(@class, 'component-author')]")[0].text_content()
     assert author.split() == ["著者", "</title><script>alert('author')</script>'", "onmouseover='alert(1)"]
     copyright = _select(index, "//p[contains(@class, 'copyright')]")[0].text_content()

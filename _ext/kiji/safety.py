@@ -20,7 +20,10 @@ context value      comes from                      printed unescaped by
 
 Each is replaced here by its escaped form as :class:`markupsafe.Markup`: templates that print it
 raw now print escaped text, and templates that already write ``|e`` do not escape it twice
-(Markup is left alone by ``escape``). The other plain-text values a template may print
+(Markup is left alone by ``escape``). The same goes for the theme options printed raw that are text by their documentation
+(``search_bar_text``, ``toc_title``, ``icon_links_label``, the logo's ``text`` and ``alt_text``);
+``announcement`` and ``extra_footer`` are HTML by design and kept. The other plain-text values a
+template may print
 (``project``, ``shorttitle``, ``copyright``, ``last_updated``, ``language``, ``version``,
 ``release``) get the same treatment, so a future theme template that forgets ``|e`` stays safe.
 
@@ -48,7 +51,14 @@ TEXT_VALUES = (
     "language",
     "version",
     "release",
+    # html_theme_options the themes print raw and document as text (not HTML, unlike
+    # ``announcement`` and ``extra_footer``, which are kept as their HTML)
+    "theme_search_bar_text",
+    "theme_toc_title",
+    "theme_icon_links_label",
 )
+# Keys of html_theme_options["logo"] printed raw by pydata-sphinx-theme's navbar-logo.html.
+LOGO_TEXT_KEYS = ("text", "alt_text")
 
 
 def escape_text_values(context: dict[str, Any]) -> None:
@@ -57,6 +67,13 @@ def escape_text_values(context: dict[str, Any]) -> None:
         value = context.get(key)
         if isinstance(value, str) and not isinstance(value, Markup):
             context[key] = escape(value)
+    logo = context.get("theme_logo")
+    if isinstance(logo, dict) and any(isinstance(logo.get(k), str) for k in LOGO_TEXT_KEYS):
+        # A copy: the dict is the theme's configuration, shared by every page.
+        context["theme_logo"] = {
+            **logo,
+            **{k: escape(logo[k]) for k in LOGO_TEXT_KEYS if isinstance(logo.get(k), str)},
+        }
 
 
 def on_html_page_context(

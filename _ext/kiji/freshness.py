@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.util import logging
+from sphinx.util._serialise import stable_hash
 
 logger = logging.getLogger(__name__)
 
@@ -37,13 +38,9 @@ STATE_FILE = "kiji-output.json"
 
 
 def _config_digest(config: Any) -> str:
-    values = {}
-    for item in sorted(config.filter(frozenset({"env"})), key=lambda i: i.name):
-        value = item.value
-        if callable(value):
-            continue  # a function's repr changes every run: it cannot be compared
-        values[item.name] = value
-    return hashlib.sha256(json.dumps(values, sort_keys=True, default=repr, ensure_ascii=False).encode()).hexdigest()
+    # Sphinx's own stable hash (as for .buildinfo): sets and dicts in sorted order, so the digest
+    # does not change with the interpreter's hash seed (c_extra_keywords is a set of str).
+    return stable_hash({item.name: item.value for item in config.filter(frozenset({"env"}))})
 
 
 def _static_dirs(app: Any) -> list[Path]:

@@ -2,7 +2,8 @@
 
 Generates the corpus (``corpus.py``), marks one post ``draft: true``, builds, publishes it
 (removes the line), builds again, and prints the number of documents each build read (counted by
-a tiny extension on ``env-before-read-docs``) with the wall time of the rebuild. ``--ext`` picks
+a tiny extension on ``env-before-read-docs``), the ``.html`` files the rebuild wrote, and its
+wall time. ``--ext`` picks
 the ``_ext`` folder to build with, so two versions of kiji can be compared on the same corpus::
 
     python benchmarks/drafts_read.py --posts 1000 --work /tmp/drafts [--ext path/to/_ext]
@@ -83,8 +84,11 @@ def main() -> int:
     draft.write_text(text.replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
     log = work / "reads.jsonl"
     first, t_first = build(src, work / "out", log, args.jobs)
+    pages = {p: p.stat().st_mtime_ns for p in (work / "out").rglob("*.html")}
     draft.write_text(text, encoding="utf-8")  # published
     second, t_second = build(src, work / "out", log, args.jobs)
+    after = {p: p.stat().st_mtime_ns for p in (work / "out").rglob("*.html")}
+    written = sum(1 for p, m in after.items() if pages.get(p) != m)
     result = {
         "posts": args.posts,
         "ext": str(args.ext.resolve()),
@@ -92,6 +96,8 @@ def main() -> int:
         "first_build_s": round(t_first, 1),
         "after_publishing_one_draft_read": len(second),
         "rebuild_s": round(t_second, 1),
+        "html_files": len(after),
+        "html_written_by_rebuild": written,
         "read_after_publishing": second if len(second) <= 10 else second[:10] + ["..."],
     }
     print(json.dumps(result, ensure_ascii=False, indent=2))

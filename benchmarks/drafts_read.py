@@ -78,7 +78,9 @@ def main() -> int:
     helper = work / "helper"
     helper.mkdir()
     (helper / "count_reads.py").write_text(COUNTER, encoding="utf-8")
-    (src / "conf.py").write_text(CONF.format(ext=str(args.ext.resolve()), here=str(helper)), encoding="utf-8")
+    (src / "conf.py").write_text(
+        CONF.format(ext=str(args.ext.resolve()), here=str(helper)), encoding="utf-8"
+    )
     draft = paths[len(paths) // 2]
     text = draft.read_text(encoding="utf-8")
     draft.write_text(text.replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")

@@ -28,7 +28,9 @@ def _build(src: Path, out: Path, jobs: int = 1, **overrides: Any) -> tuple[list[
     """Build; return the documents read and the output folder."""
     app = SphinxTestApp("html", srcdir=src, builddir=out, parallel=jobs, confoverrides=overrides)
     read: list[str] = []
-    app.connect("env-before-read-docs", lambda app, env, docnames: read.extend(docnames), priority=999)
+    app.connect(
+        "env-before-read-docs", lambda app, env, docnames: read.extend(docnames), priority=999
+    )
     try:
         app.build()
     finally:

@@ -48,8 +48,13 @@ def site(tmp_path_factory, rootdir) -> Path:
     dest = tmp_path_factory.mktemp("hostile-all")
     shutil.copytree(rootdir / "test-hostile-all", dest / "src")
     # The site's own sidebar and layout, as conf.py at the repository root sets them.
-    overrides = {"templates_path": [str(ROOT / "_templates")], "html_sidebars": {"**": SITE_SIDEBAR}}
-    app = SphinxTestApp("html", srcdir=dest / "src", builddir=dest / "build", confoverrides=overrides)
+    overrides = {
+        "templates_path": [str(ROOT / "_templates")],
+        "html_sidebars": {"**": SITE_SIDEBAR},
+    }
+    app = SphinxTestApp(
+        "html", srcdir=dest / "src", builddir=dest / "build", confoverrides=overrides
+    )
     try:
         app.build()
     finally:
@@ -108,7 +113,11 @@ def _script_problems(el: lxml.html.HtmlElement, outdir: Path, page: Path) -> lis
         if urlsplit(src).scheme or not path:
             return [f"script from {src!r}"]
         # Relative to the page, or absolute under the site's prefix (the 404 page).
-        local = (page.parent / path) if not path.startswith("/") else outdir / path.removeprefix("/site/")
+        local = (
+            (page.parent / path)
+            if not path.startswith("/")
+            else outdir / path.removeprefix("/site/")
+        )
         if "_static" not in Path(path).parts or not local.resolve().is_file():
             return [f"script src {src!r} is not one of the site's files"]
         return []
@@ -146,7 +155,7 @@ def test_no_value_becomes_markup_in_any_html_file(site):
 
 
 def _select(doc, xpath_class_or_id: str) -> list:
-    """Elements by an XPath written with ``class~=`` shorthand (lxml's cssselect is not installed)."""
+    """Elements by XPath (lxml's cssselect needs a package this project does not install)."""
     return doc.xpath(xpath_class_or_id)
 
 
@@ -167,14 +176,22 @@ def test_titles_are_the_values_as_text(site):
     assert og["og:title"] == expected
     # Newlines in a title are one line of text; its Markdown and directive stay text.
     newlines = lxml.html.fromstring((site / "posts/2026-02-10-newlines.html").read_bytes())
-    flat = "一行目 # 見出しの注入 ```{raw} html <script>alert('raw')</script> ``` [x](javascript:alert(1))"
+    flat = (
+        "一行目 # 見出しの注入 ```{raw} html <script>alert('raw')</script> ``` "
+        "[x](javascript:alert(1))"
+    )
     assert _title_of(newlines).startswith(flat)
-    assert [h.text_content() for h in _select(newlines, "//*[@id='jb-print-docs-body']//h1")] == [flat]
+    assert [h.text_content() for h in _select(newlines, "//*[@id='jb-print-docs-body']//h1")] == [
+        flat
+    ]
     assert len(_select(newlines, "//article//h1")) == 1
     # NUL and bidirectional overrides do not reach the page.
     # (html_title's own RTL override is the site owner's, kept as text.)
     control = lxml.html.fromstring((site / "posts/2026-03-10-control.html").read_bytes())
-    shown = [_title_of(control).split(" — ")[0], *(h.text_content() for h in _select(control, "//h1"))]
+    shown = [
+        _title_of(control).split(" — ")[0],
+        *(h.text_content() for h in _select(control, "//h1")),
+    ]
     assert shown[0] == "NUL と RTL上書き <b onclick=alert(1)>太字</b>"
     assert all(not re.search("[\x00\u202a-\u202e\u2066-\u2069]", text) for text in shown), shown
     assert (site / "posts/2026-03-10-control.html").read_bytes().count(b"\x00") == 0
@@ -188,20 +205,32 @@ def test_generated_pages_are_titled_with_the_values_as_text(site):
     assert [h.text_content().rstrip("#") for h in _select(doc, "//article//h1")] == [f"タグ: {tag}"]
     og = {m.get("property"): m.get("content") for m in doc.iter("meta") if m.get("property")}
     assert og["og:title"] == f"タグ: {tag}"
-    feeds = [link.get("title") for link in doc.iter("link") if link.get("type") == "application/atom+xml"]
+    feeds = [
+        link.get("title") for link in doc.iter("link") if link.get("type") == "application/atom+xml"
+    ]
     assert any(t.startswith(f"タグ: {tag} — ") for t in feeds)
 
 
 def test_configuration_values_are_text_in_the_theme(site):
     index = lxml.html.fromstring((site / "index.html").read_bytes())
     html_title = "</title><script>alert('html_title')</script>\"><svg onload=alert(1)>\u202e"
-    logo = _select(index, "//a[contains(@class, 'navbar-brand')]//p[contains(@class, 'logo__title')]")
-    assert [p.text_content() for p in logo] and all(p.text_content() == "<script>alert('logo')</script>" for p in logo)
+    logo = _select(
+        index, "//a[contains(@class, 'navbar-brand')]//p[contains(@class, 'logo__title')]"
+    )
+    assert [p.text_content() for p in logo] and all(
+        p.text_content() == "<script>alert('logo')</script>" for p in logo
+    )
     assert _title_of(index).endswith(html_title)
     search = _select(index, "//input[@name='q']")
-    assert search and all(i.get("placeholder") == "\"><svg onload=alert('search_bar_text')>" for i in search)
+    assert search and all(
+        i.get("placeholder") == "\"><svg onload=alert('search_bar_text')>" for i in search
+    )
     author = _select(index, "//p[contains(@class, 'component-author')]")[0].text_content()
-    assert author.split() == ["著者", "</title><script>alert('author')</script>'", "onmouseover='alert(1)"]
+    assert author.split() == [
+        "著者",
+        "</title><script>alert('author')</script>'",
+        "onmouseover='alert(1)",
+    ]
     copyright = _select(index, "//p[contains(@class, 'copyright')]")[0].text_content()
     assert "<img src=x onerror=alert('copyright')>" in copyright
 
@@ -214,8 +243,15 @@ def test_feeds_and_sitemap_are_well_formed_and_hold_values_as_text(site):
     titles = set()
     for path in xml_files:
         tree = lxml.etree.fromstring(path.read_bytes(), parser)
-        namespaces = {el.tag.split("}")[0].lstrip("{") for el in tree.iter() if isinstance(el.tag, str) and "}" in el.tag}
-        assert namespaces <= {"http://www.w3.org/2005/Atom", "http://www.sitemaps.org/schemas/sitemap/0.9"}, path
+        namespaces = {
+            el.tag.split("}")[0].lstrip("{")
+            for el in tree.iter()
+            if isinstance(el.tag, str) and "}" in el.tag
+        }
+        assert namespaces <= {
+            "http://www.w3.org/2005/Atom",
+            "http://www.sitemaps.org/schemas/sitemap/0.9",
+        }, path
         for el in tree.iter():
             for name in ("href", "src", "uri"):
                 assert not _is_script_url(el.get(name, "")), (path, name)
@@ -226,7 +262,9 @@ def test_feeds_and_sitemap_are_well_formed_and_hold_values_as_text(site):
                     fragment = lxml.html.fragment_fromstring(content.text, create_parent="div")
                     assert not _html_problems(fragment, site, site / "feed.xml"), path
         for loc in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc"):
-            assert urlsplit(loc.text).scheme == "https" and urlsplit(loc.text).netloc == "example.org"
+            assert (
+                urlsplit(loc.text).scheme == "https" and urlsplit(loc.text).netloc == "example.org"
+            )
     assert "</title><script>alert('title')</script>\"><svg onload=alert(1)>" in titles
 
 

@@ -62,8 +62,8 @@ def _delete(src: Path) -> None:
 def _add(src: Path) -> None:
     path = src / "posts/2026-05-10-new.md"
     path.write_text(
-        "---\ntitle: 新しい記事\ndate: 2026-05-10\ntags: [\"AI\", \"新着\"]\n"
-        "categories: [\"技術\"]\nauthor: 鈴木\n---\n\n新しい本文です。\n",
+        '---\ntitle: 新しい記事\ndate: 2026-05-10\ntags: ["AI", "新着"]\n'
+        'categories: ["技術"]\nauthor: 鈴木\n---\n\n新しい本文です。\n',
         encoding="utf-8",
     )
     _touch_later(path)
@@ -75,9 +75,20 @@ def _nothing(src: Path) -> None:
 
 # name -> (change to the sources, configuration of the rebuild)
 ROWS: dict[str, tuple[Callable[[Path], None], dict[str, Any]]] = {
-    "body edit": (_replace("posts/2026-01-10-first.md", "一つ目の本文です。", "書き直した本文です。"), {}),
-    "title edit": (_replace("posts/2026-02-10-second.md", "title: 二つ目の記事", "title: 改題した記事"), {}),
-    "tag added": (_replace("posts/2026-01-10-first.md", 'tags: ["AI", "投資"]', 'tags: ["AI", "投資", "新タグ"]'), {}),
+    "body edit": (
+        _replace("posts/2026-01-10-first.md", "一つ目の本文です。", "書き直した本文です。"),
+        {},
+    ),
+    "title edit": (
+        _replace("posts/2026-02-10-second.md", "title: 二つ目の記事", "title: 改題した記事"),
+        {},
+    ),
+    "tag added": (
+        _replace(
+            "posts/2026-01-10-first.md", 'tags: ["AI", "投資"]', 'tags: ["AI", "投資", "新タグ"]'
+        ),
+        {},
+    ),
     "tag removed": (_replace("posts/2026-02-10-second.md", 'tags: ["AI"]', "tags: []"), {}),
     "tag renamed": (
         _both(
@@ -86,12 +97,18 @@ ROWS: dict[str, tuple[Callable[[Path], None], dict[str, Any]]] = {
         ),
         {},
     ),
-    "date changed": (_replace("posts/2026-03-10-third.md", "date: 2026-03-10", "date: 2025-12-31"), {}),
+    "date changed": (
+        _replace("posts/2026-03-10-third.md", "date: 2026-03-10", "date: 2025-12-31"),
+        {},
+    ),
     "post renamed": (_rename, {}),
     "post deleted": (_delete, {}),
     "post added": (_add, {}),
     "draft published": (_replace("posts/2026-04-10-draft.md", "draft: true\n", ""), {}),
-    "published to draft": (_replace("posts/2026-01-10-first.md", "author: 山田\n", "author: 山田\ndraft: true\n"), {}),
+    "published to draft": (
+        _replace("posts/2026-01-10-first.md", "author: 山田\n", "author: 山田\ndraft: true\n"),
+        {},
+    ),
     "future post comes due": (_nothing, {"kiji_now": "2026-12-10"}),
     "html_title": (_nothing, {"html_title": "新しいサイト名"}),
     "kiji_site_url": (_nothing, {"kiji_site_url": "https://example.com/blog/"}),
@@ -106,7 +123,9 @@ def _build(src: Path, out: Path, jobs: int, overrides: dict[str, Any]) -> Sphinx
     # Sphinx caches asset checksums per path for the life of the process; each `make html` is a
     # new process, and so must each build here be, as far as that cache goes.
     _file_checksum_inner.cache_clear()
-    app = SphinxTestApp("html", srcdir=src, builddir=out, parallel=jobs, confoverrides=dict(overrides))
+    app = SphinxTestApp(
+        "html", srcdir=src, builddir=out, parallel=jobs, confoverrides=dict(overrides)
+    )
     try:
         app.build()
     finally:

@@ -49,7 +49,11 @@ def hidden_posts(app: Any, env: Any) -> dict[str, str]:
     srcdir = Path(app.srcdir)
     docnames = sorted(d for d in env.found_docs if is_post(app, d))
     if len(docnames) > 200:
-        docnames = list(status_iterator(docnames, "kiji: scanning posts... ", "darkgreen", len(docnames), app.verbosity))
+        docnames = list(
+            status_iterator(
+                docnames, "kiji: scanning posts... ", "darkgreen", len(docnames), app.verbosity
+            )
+        )
     new_cache: dict[str, list[Any]] = {}
     hidden: dict[str, str] = {}
     for docname in docnames:
@@ -83,7 +87,9 @@ def hidden_posts(app: Any, env: Any) -> dict[str, str]:
     return hidden
 
 
-def on_env_get_outdated(app: Any, env: Any, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+def on_env_get_outdated(
+    app: Any, env: Any, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
     """Hide drafts and future posts: the sets are Sphinx's own, changed in place."""
     hidden = hidden_posts(app, env)
     if not hidden:

@@ -23,6 +23,7 @@ longer does are removed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -58,7 +59,9 @@ def _static_digest(app: Any) -> str:
     for folder in _static_dirs(app):
         if not folder.exists():
             continue
-        files = [folder] if folder.is_file() else sorted(p for p in folder.rglob("*") if p.is_file())
+        files = (
+            [folder] if folder.is_file() else sorted(p for p in folder.rglob("*") if p.is_file())
+        )
         for path in files:
             digest.update(os.fsencode(path.relative_to(folder.parent).as_posix()))
             try:
@@ -100,7 +103,11 @@ def on_env_get_updated(app: Any, env: Any) -> list[str]:
 def _produced(app: Any) -> tuple[set[str], set[str]]:
     """(documents, generated pages) this build produced."""
     domain = app.env.get_domain("kiji")
-    pages = set(getattr(domain, "page_signatures", None) or {}) if app.config.kiji_index_pages else set()
+    pages = (
+        set(getattr(domain, "page_signatures", None) or {})
+        if app.config.kiji_index_pages
+        else set()
+    )
     return set(app.env.found_docs), pages
 
 
@@ -115,7 +122,9 @@ def _remove_outputs(app: Any, docnames: set[str], sources: bool) -> None:
         for path in paths:
             if path.is_file() and path.resolve().is_relative_to(outdir):
                 path.unlink()
-                logger.info("kiji: removed %s (no longer built)", path.relative_to(outdir).as_posix())
+                logger.info(
+                    "kiji: removed %s (no longer built)", path.relative_to(outdir).as_posix()
+                )
 
 
 def on_build_finished(app: Any, exception: BaseException | None) -> None:
@@ -136,10 +145,11 @@ def on_build_finished(app: Any, exception: BaseException | None) -> None:
     if get_js is not None and not get_js() and translations.is_file():
         translations.unlink()
     state = {"signature": signature, "docs": sorted(docs), "pages": sorted(pages)}
-    try:
-        (Path(app.doctreedir) / STATE_FILE).write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
-    except OSError:
-        pass
+    # Unwritable: the next build finds no signature and writes everything again (safe, slower).
+    with contextlib.suppress(OSError):
+        (Path(app.doctreedir) / STATE_FILE).write_text(
+            json.dumps(state, ensure_ascii=False), encoding="utf-8"
+        )
 
 
 def setup(app: Any) -> None:

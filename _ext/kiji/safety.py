@@ -20,12 +20,12 @@ context value      comes from                      printed unescaped by
 
 Each is replaced here by its escaped form as :class:`markupsafe.Markup`: templates that print it
 raw now print escaped text, and templates that already write ``|e`` do not escape it twice
-(Markup is left alone by ``escape``). The same goes for the theme options printed raw that are text by their documentation
-(``search_bar_text``, ``toc_title``, ``icon_links_label``, the logo's ``text`` and ``alt_text``);
-``announcement`` and ``extra_footer`` are HTML by design and kept. The other plain-text values a
-template may print
-(``project``, ``shorttitle``, ``copyright``, ``last_updated``, ``language``, ``version``,
-``release``) get the same treatment, so a future theme template that forgets ``|e`` stays safe.
+(Markup is left alone by ``escape``). The same goes for the theme options printed raw that are
+text by their documentation (``search_bar_text``, ``toc_title``, ``icon_links_label``, the
+logo's ``text`` and ``alt_text``); ``announcement`` and ``extra_footer`` are HTML by design and
+kept. The other plain-text values a template may print (``project``, ``shorttitle``,
+``copyright``, ``last_updated``, ``language``, ``version``, ``release``) get the same
+treatment, so a future theme template that forgets ``|e`` stays safe.
 
 The handler runs after the themes' own ``html-page-context`` handlers (they run at the default
 priority 500 and book theme's buttons at 501) and after kiji's (seo at 450, feeds at 500), which

@@ -39,7 +39,8 @@ def setup(app):
 
 # event:n -> the n-th time the event fires in the main process
 MOMENTS = [
-    "doctree-read:2",  # reading, some documents read
+    # (Killed while reading, fewer doctrees are on disk than at env-updated and the environment is
+    # not pickled in either case; left out for time.)
     "env-updated:1",  # everything read, the environment not yet pickled
     "html-page-context:3",  # writing, some pages written
     "build-finished:1",  # pages written; kiji's feeds, redirects and state files not yet
@@ -85,8 +86,7 @@ def clean_sites(tmp_path_factory, rootdir, helper) -> dict[str, Path]:
     return sites
 
 
-# (A clean build killed while reading is the env-updated case with less done: left out for time.)
-@pytest.mark.parametrize("moment", MOMENTS[1:])
+@pytest.mark.parametrize("moment", MOMENTS)
 def test_killed_clean_build_is_finished_by_the_next(rootdir, tmp_path, helper, clean_sites, moment):
     src = tmp_path / "src"
     shutil.copytree(rootdir / "test-rebuild", src)

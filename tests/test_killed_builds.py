@@ -1,8 +1,8 @@
 """A build killed with SIGKILL at any moment is finished by the next build: never a wrong site.
 
 The build runs as ``python -m sphinx`` in a subprocess with a tiny extension that kills its own
-process (``SIGKILL``, nothing is cleaned up) at a chosen moment: while reading, after the
-environment is pickled, while writing pages, at the start of ``build-finished`` (before kiji
+process (``SIGKILL``, nothing is cleaned up) at a chosen moment: after reading (the environment
+not yet pickled), while writing pages, at the start of ``build-finished`` (before kiji
 writes feeds, redirects and its state files). Then a normal build runs on the same folders, and
 its output must equal a clean build of the same sources byte for byte (``.buildinfo`` aside).
 Both a clean build and an incremental one (after edits of every kind) are killed.

@@ -108,7 +108,7 @@ def edit(path: Path, old: str, new: str) -> None:
 def touch_later(path: Path) -> None:
     # Two seconds later, even on file systems with coarse timestamps.
     st = path.stat()
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+    os.utime(path, ns=(st.st_atime_ns, max(st.st_mtime_ns, time.time_ns()) + 2_000_000_000))
 
 
 def kiji(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, timeout: int = 120) -> subprocess.CompletedProcess[str]:

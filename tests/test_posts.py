@@ -126,8 +126,6 @@ def hostile(make_app, rootdir, sphinx_test_tempdir):
 
 EXPECTED = [
     # (file, line, subtype, message fragment)
-    ("h01-bom.md", 1, "encoding", "byte order mark"),
-    ("h02-crlf.md", 1, "encoding", "CRLF"),
     ("h03-cp932.md", 1, "encoding", "Shift_JIS"),
     ("h04-utf16.md", 1, "encoding", "UTF-16"),
     ("h05-empty.md", 1, "frontmatter", "empty"),
@@ -144,7 +142,6 @@ EXPECTED = [
     ("h14-wrong-types.md", 5, "field", "'categories' is a mapping"),
     ("h14-wrong-types.md", 7, "field", "reading_time"),
     ("h14-wrong-types.md", 8, "field", "'published' should be true or false"),
-    ("h16-same-title-b.md", 1, "title", "two posts have the title '同じ題名'"),
     ("h21-no-frontmatter.md", 1, "frontmatter", "no front matter"),
     ("h28-unclosed-fence.md", 3, "frontmatter", "invalid YAML"),
     ("h29-nul.md", 8, "encoding", "U+FFFD"),
@@ -162,6 +159,13 @@ def test_hostile_inputs_warn_with_location_and_keep_bodies(hostile, soup):
             w for w in warning_lines(app, f"posts/{filename}:{line}:") if f"[kiji.{subtype}]" in w
         ]
         assert any(fragment in w for w in matches), (filename, line, subtype, fragment, log)
+    # A BOM, CRLF line endings and a title another post has render as meant: no build warning
+    # (make lint reports them).
+    for quiet in ("h01-bom.md", "h02-crlf.md", "h15-same-title-a.md", "h16-same-title-b.md"):
+        assert not [w for w in log.splitlines() if quiet in w], quiet
+    assert "two posts have the title" not in log
+    for docname in ("h01-bom", "h02-crlf", "h15-same-title-a", "h16-same-title-b"):
+        assert (Path(app.outdir) / "posts" / f"{docname}.html").is_file()
     bodies = {
         "h01-bom": "BOM付きの本文です。",
         "h02-crlf": "改行CRLFの本文です。",

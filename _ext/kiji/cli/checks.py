@@ -177,21 +177,37 @@ def _slug(doc: Doc) -> str:
 # --------------------------------------------------------------------------- the build's warnings
 
 
-def _problems(doc: Doc, subtype: W) -> Iterator[tuple[int, str]]:
+def _problems(doc: Doc, subtype: W, lint_only: str = "") -> Iterator[tuple[int, str]]:
     for problem in doc.problems:
-        if problem.subtype is subtype:
+        if problem.subtype is subtype and problem.lint_only == lint_only:
             yield problem.line or 1, problem.message
 
 
-@check(
-    W.ENCODING.value, ERROR, ja="UTF-8 以外の文字コード、BOM、CRLF の改行（`kiji.encoding` と同じ）"
-)
+@check(W.ENCODING.value, ERROR, ja="UTF-8 以外の文字コード（CP932、UTF-16、読めないバイト。`kiji.encoding` と同じ）")
 def encoding(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
-    """Not UTF-8, a byte order mark, or CRLF line endings.
+    """Not UTF-8 (CP932, UTF-16, bytes that cannot be decoded).
 
-    The build's ``kiji.encoding``. Bad: a file saved as Shift_JIS or with CRLF. Good: UTF-8, LF.
+    The build's ``kiji.encoding``. Bad: a file saved as Shift_JIS. Good: UTF-8.
     """
     yield from _problems(doc, W.ENCODING)
+
+
+@check("line-endings", INFO, ja="CRLF の改行（ビルドは LF に直し、警告しません）")
+def line_endings(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
+    """CRLF line endings: the build converts them and the page is as meant, so it does not warn.
+
+    Bad: a file saved with Windows line endings. Good: LF.
+    """
+    yield from _problems(doc, W.ENCODING, "line-endings")
+
+
+@check("byte-order-mark", INFO, ja="UTF-8 の BOM（ビルドは取り除き、警告しません）")
+def byte_order_mark(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
+    """A UTF-8 byte order mark: the build removes it and does not warn.
+
+    Bad: a file saved as "UTF-8 with BOM". Good: UTF-8 without one.
+    """
+    yield from _problems(doc, W.ENCODING, "byte-order-mark")
 
 
 @check(
@@ -228,10 +244,10 @@ def date(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
 @check(
     W.TITLE.value,
     ERROR,
-    ja="タイトルがない、または同じタイトルの記事が2本ある（`kiji.title` と同じ）",
+    ja="タイトルがない（`kiji.title` と同じ）",
 )
 def title_missing(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
-    """No title, or two posts with the same title.
+    """No title.
 
     The build's ``kiji.title`` (it then uses the file name). Bad: no ``title:``. Good:
     ``title: 推論チップの比較``.
@@ -241,12 +257,12 @@ def title_missing(ctx: Context, doc: Doc) -> Iterator[tuple[int, str]]:
         yield 1, "no title in the front matter"
 
 
-@check(W.TITLE.value, ERROR, site=True)
+@check("duplicate-title", WARNING, site=True, ja="同じタイトルの記事が2本ある（どちらのページも正しく表示されるので、ビルドは警告しません）")
 def title_duplicate(ctx: Context) -> Iterator[tuple[Doc, int, str]]:
     """Two built posts with the same title: the second of them, in docname order.
 
-    The build's ``kiji.title``, with its wording. Bad: two posts titled ``まとめ``. Good: titles
-    that say which summary.
+    Readers see two fine pages, so the build does not warn; a reader searching may not tell
+    them apart. Bad: two posts titled ``まとめ``. Good: titles that say which summary.
     """
     titles = {d.docname: d.post.title for d in ctx.site.built_posts() if d.post is not None}
     for title, first, other in cat.duplicate_titles(titles):

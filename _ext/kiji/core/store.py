@@ -18,9 +18,18 @@ from pathlib import Path
 from typing import Any
 
 
+def _plain(value: Any) -> Any:
+    # Sets in a sorted order (a set's iteration order changes with the hash seed); anything else
+    # that JSON cannot hold by its text.
+    if isinstance(value, (set, frozenset)):
+        return sorted((_plain(v) for v in value), key=repr)
+    return str(value)
+
+
 def signature(*parts: Any) -> str:
-    """A stable digest of JSON-able ``parts`` (key order and non-ASCII text do not matter)."""
-    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    """A stable digest of ``parts``: the same in every process (key order, set order and
+    non-ASCII text do not matter)."""
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=_plain, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 

@@ -15,9 +15,11 @@ logger = logging.getLogger(__name__)
 CONFIG: dict[str, tuple[Any, str, frozenset[type], str]] = {
     "kiji_posts": (["posts/**"], "env", frozenset({list, tuple}), "glob patterns of post docnames"),
     "kiji_timezone": ("UTC", "env", frozenset({str}), "zone of dates written without one"),
-    "kiji_show_drafts": (False, "env", frozenset({bool}), "build draft/unpublished posts"),
-    "kiji_show_future": (False, "env", frozenset({bool}), "build posts dated in the future"),
-    "kiji_now": ("", "env", frozenset({str}), "fixed 'now' (ISO date) for future checks"),
+    # Not 'env': which posts are hidden is decided on every build (kiji.drafts), and an 'env'
+    # value would make Sphinx read every document again when one changes.
+    "kiji_show_drafts": (False, "", frozenset({bool}), "build draft/unpublished posts"),
+    "kiji_show_future": (False, "", frozenset({bool}), "build posts dated in the future"),
+    "kiji_now": ("", "", frozenset({str}), "fixed 'now' (ISO date) for future checks"),
     "kiji_related_limit": (5, "html", frozenset({int}), "related posts under each post"),
     "kiji_index_pages": (True, "html", frozenset({bool}), "generate tag/category/... pages"),
     # Not "env": switching it makes the same output (tests/test_equivalence.py), only slower.

@@ -7,19 +7,19 @@ and the listeners Sphinx holds after ``setup`` are the same.
 
 A build, in order::
 
-    config-inited          validate kiji_* values, add suffixes/paths, hide drafts
+    config-inited          validate kiji_* values, add suffixes and paths
     builder-inited         the private-API speed layer (kiji.sphinx.fast)
-    env-get-outdated       pages whose stored search terms are gone are read again
+    env-get-outdated       drafts and future posts hidden; pages whose search terms are gone
     env-before-read-docs   lenient decoding; the index of files for post_url/link
     source-read            front matter → {post} fence; Jekyll body conversion
     doctree-read           kramdown attributes; title and header; search terms; social card
-    env-get-updated        pages holding listings, generated pages, when the catalogue changed
+    env-get-updated        pages holding listings, generated pages; everything if the frame changed
     env-updated            the redirect plan
     write-started          the search index, forked while pages are written
     doctree-resolved       listings, raw links, post feeds
     html-collect-pages     tag/category/author/archive pages; finishing tasks joined
-    html-page-context      labels, SEO/OpenGraph head, feed links, the search page
-    build-finished         generated-page signatures, redirects, sitemap/robots, feeds
+    html-page-context      labels, SEO/OpenGraph head, feed links, the search page; escaping
+    build-finished         outputs of what is gone removed; signatures, redirects, sitemap, feeds
 """
 
 from __future__ import annotations
@@ -27,7 +27,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from . import config, fast, feeds, listings, migrate, pages, parallel, posts, redirects, search, seo
+from . import (
+    config,
+    drafts,
+    fast,
+    feeds,
+    freshness,
+    listings,
+    migrate,
+    pages,
+    parallel,
+    posts,
+    redirects,
+    safety,
+    search,
+    seo,
+)  # fmt: skip
 from .theme import add_paths, page_context
 
 
@@ -47,10 +62,10 @@ EVENTS: tuple[Handler, ...] = (
     Handler("config-inited", migrate.on_config_inited, 840,
             "Jekyll's Markdown suffixes: the draft scan (900) must see those files"),
     Handler("config-inited", add_paths, 850, "kiji's templates before the theme's; its static files"),
-    Handler("config-inited", posts.scan_drafts, 900,
-            "last: drafts and future posts are left out with every suffix known"),
     # -- before reading --------------------------------------------------------------------------
     Handler("builder-inited", fast.install, 500, "needs the builder; before anything is read"),
+    Handler("env-get-outdated", drafts.on_env_get_outdated, 100,
+            "first: drafts and future posts leave the found documents (no config change)"),
     Handler("env-get-outdated", search.on_env_get_outdated, 500,
             "a page whose term file is gone is read again"),
     Handler("env-before-read-docs", posts.on_env_before_read_docs, 500,
@@ -75,6 +90,8 @@ EVENTS: tuple[Handler, ...] = (
             "pages whose listings changed are rewritten"),
     Handler("env-get-updated", pages.on_env_get_updated, 600,
             "after listings: generated pages whose content changed"),
+    Handler("env-get-updated", freshness.on_env_get_updated, 700,
+            "after pages listed the generated pages: all rewritten when the pages' frame changed"),
     Handler("env-updated", redirects.on_env_updated, 500, "the redirect plan, once per build"),
     # -- writing ---------------------------------------------------------------------------------
     Handler("write-started", fast.suspend_sphinx_indexer, 500,
@@ -96,7 +113,11 @@ EVENTS: tuple[Handler, ...] = (
     Handler("html-page-context", page_context, 500, "the UI labels for kiji's templates"),
     Handler("html-page-context", feeds.on_html_page_context, 500, "feed <link>s"),
     Handler("html-page-context", search.on_page_context, 500, "the search page's index path"),
+    Handler("html-page-context", safety.on_html_page_context, 900,
+            "after every theme and kiji handler: plain-text values the themes print raw, escaped"),
     # -- after writing ---------------------------------------------------------------------------
+    Handler("build-finished", freshness.on_build_finished, 400,
+            "before redirects (500): a removed post's old page goes before a redirect takes its place"),
     Handler("build-finished", pages.on_build_finished, 500, "generated-page signatures saved"),
     Handler("build-finished", redirects.on_build_finished, 500, "redirect pages"),
     Handler("build-finished", seo.on_build_finished, 500, "sitemap.xml, robots.txt, cards"),

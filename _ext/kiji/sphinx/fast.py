@@ -283,6 +283,21 @@ def cap_doctree_cache(app: Any, docname: str, source: list[str]) -> None:
         cache.popitem()  # the most recently read: written last
 
 
+# --------------------------------------------------------------------------- translations.js
+
+
+def sphinx_writes_translations(builder: Any) -> bool | None:
+    """Whether Sphinx writes ``_static/translations.js`` for this language (None: unknown).
+
+    Sphinx writes it for a language with a message catalogue and never removes it, so a build
+    after ``language`` changed would keep a stale one (kiji.sphinx.freshness removes it). Not a
+    speed-up, so not behind ``kiji_fast_build``: where the private method is missing the file
+    is simply left alone.
+    """
+    get_js = getattr(builder, "_get_translations_js", None)
+    return bool(get_js()) if callable(get_js) else None
+
+
 # --------------------------------------------------------------------------- Sphinx's indexer
 
 

@@ -170,7 +170,7 @@ def on_html_page_context(
     head = _alternate(seo.absolute_url(config, SITE_FEED), site)
     term = _term_page(app, pagename) if context.get("kiji_generated") else None
     if term is not None:
-        title = f"{context.get('title', '')} — {site}"
+        title = f"{context.get('kiji_title_text', '')} — {site}"
         head += _alternate(seo.absolute_url(config, term_feed_path(*term)), title)
         if config.kiji_feed_links:
             # The generated page's body is HTML already; the link is a node rendered by the

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
-from sphinx.environment import CONFIG_OK
+from markupsafe import escape
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
@@ -109,7 +109,10 @@ def _render(app: Any, pagename: str, title: str, make_body: Any) -> dict[str, An
     app.builder.current_docname = pagename
     html = app.builder.render_partial(_page(title, *body))["fragment"]
     return {
-        "title": title,
+        # HTML, as Sphinx gives every template its page title (themes print it raw in the
+        # breadcrumbs and strip its tags for <title>); the text is kept for metadata and feeds.
+        "title": escape(title),
+        "kiji_title_text": title,
         "body": html,
         "display_toc": False,
         "toc": "",
@@ -125,7 +128,9 @@ def collect_pages(app: Any) -> Iterator[tuple[str, dict[str, Any], str]]:
         return iter(())
     domain = app.env.get_domain("kiji")
     changed = getattr(domain, "changed_pages", None)
-    rewrite_all = changed is None or app.env.config_status != CONFIG_OK
+    # kiji.freshness decides whether the frame of every page changed (configuration, static files):
+    # Sphinx has reset config_status by now.
+    rewrite_all = changed is None or getattr(domain, "rewrite_everything", True)
     newest_template = app.builder.templates.newest_template_mtime() if app.builder.templates else 0
     todo = []
     for pagename, title, make_body, _data in _pages(app):

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import codecs
 import functools
-import json
 import os
-import re
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Any
@@ -26,12 +24,11 @@ from typing import Any
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util import logging
-from sphinx.util.display import status_iterator
 from sphinx.util.docutils import SphinxDirective
 
 from ..core import frontmatter as fm
 from ..core.labels import format_date
-from ..core.sources import Matcher, docname_of, slug_from_docname, walk
+from ..core.sources import Matcher, slug_from_docname
 from ..core.warnings_ import WARNING_TYPE, W
 from . import nodes as kn
 
@@ -108,6 +105,8 @@ def is_post(app: Any, docname: str) -> bool:
 
 
 def warn(problem: fm.Problem, docname: str) -> None:
+    if problem.lint_only:
+        return  # nothing wrong for a reader: a finding of `make lint` only
     logger.warning(
         problem.message,
         location=(docname, problem.line or None),
@@ -145,87 +144,6 @@ def post_info(post: fm.Post, docname: str, path: str, language: str | None) -> d
     }
 
 
-# --------------------------------------------------------------------------- drafts
-
-
-def scan_drafts(app: Any, config: Any) -> None:
-    """``config-inited``: exclude drafts, unpublished and future posts before Sphinx finds files.
-
-    Excluding them through ``exclude_patterns`` lets Sphinx itself forget them (no stale page, no
-    doctree). Each file's flags are cached by (mtime, size) in the doctree folder, so a rebuild
-    stats the files instead of reading them.
-    """
-    srcdir = Path(app.srcdir)
-    cache_path = Path(app.doctreedir) / "kiji-drafts.json"
-    try:
-        cache = json.loads(cache_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        cache = {}
-    matcher = Matcher(config.kiji_posts)
-    tz = site_timezone(config)
-    now = build_now(config).timestamp()
-    new_cache: dict[str, list[Any]] = {}
-    skipped: list[tuple[str, str]] = []
-    suffixes = tuple(s for s in config.source_suffix)
-    paths = sorted(walk(srcdir), key=lambda item: item[1])
-    if len(paths) > 200:
-        paths = list(status_iterator(paths, "kiji: scanning posts... ", "darkgreen", len(paths), app.verbosity, stringify_func=lambda p: p[1]))
-    for path, rel in paths:
-        docname = docname_of(rel, suffixes)
-        if docname is None or not matcher(docname):
-            continue
-        try:
-            st = os.stat(path)
-        except OSError:
-            continue
-        stamp = [st.st_mtime_ns, st.st_size]
-        entry = cache.get(rel)
-        if entry and entry[:2] == stamp:
-            draft, ts = entry[2], entry[3]
-        else:
-            try:
-                post = fm.parse_post(Path(path).read_bytes(), rel, tz)
-            except OSError:
-                continue
-            draft, ts = post.draft, (post.date.timestamp() if post.date else None)
-        new_cache[rel] = [*stamp, draft, ts]
-        if draft and not config.kiji_show_drafts:
-            skipped.append((rel, "draft"))
-        elif ts is not None and ts > now and not config.kiji_show_future:
-            skipped.append((rel, "future"))
-    patterns = []
-    all_rel = [rel for _path, rel in paths]
-    for rel, why in skipped:
-        pattern = _literal_pattern(rel, all_rel)
-        if pattern is None:
-            logger.warning(
-                "%s post %s cannot be left out: its name is a glob pattern matching other files",
-                why, rel, location=(rel.rsplit(".", 1)[0], 1), type=WARNING_TYPE, subtype=W.DRAFT,
-            )  # fmt: skip
-            continue
-        patterns.append(pattern)
-        logger.info("kiji: skipped %s post %s", why, rel)
-    # A new list: the default value object is shared by every Sphinx application in the process.
-    config.exclude_patterns = [*config.exclude_patterns, *patterns]
-    try:
-        cache_path.parent.mkdir(parents=True, exist_ok=True)
-        cache_path.write_text(json.dumps(new_cache, sort_keys=True), encoding="utf-8")
-    except OSError:
-        pass
-
-
-def _literal_pattern(rel: str, all_rel: list[str]) -> str | None:
-    """An ``exclude_patterns`` entry matching exactly the file ``rel``.
-
-    Glob characters in a file name (``[wip] x.md``) cannot be escaped in Sphinx's patterns (``[[]``
-    compiles to a regular expression Python warns about), so each is replaced by ``?`` and the
-    pattern is checked against every file; None if it would also take another one.
-    """
-    pattern = re.sub(r"[\[\]*?]", "?", rel)
-    if pattern == rel:
-        return rel
-    matcher = Matcher([pattern])
-    return pattern if [r for r in all_rel if matcher(r)] == [rel] else None
 
 
 # --------------------------------------------------------------------------- source-read

@@ -438,7 +438,7 @@ def on_html_page_context(
     elif context.get("kiji_generated"):
         _opengraph_off(context)
         rows = [
-            ("property", "og:title", str(context.get("title") or "")),
+            ("property", "og:title", str(context.get("kiji_title_text") or "")),
             ("property", "og:type", "website"),
             ("property", "og:url", absolute_url(config, app.builder.get_target_uri(pagename))),
             ("property", "og:site_name", site_name(config)),

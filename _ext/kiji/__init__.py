@@ -44,6 +44,9 @@ def _prepare_config(app: Any, config: Any) -> None:
 
 def _page_context(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     context["kiji_labels"] = labels_for(app.config.language)
+    # pydata-sphinx-theme's first script falls back to ``default_mode`` when nothing is stored; an
+    # unset one ("") makes it log "Got invalid theme mode" on every first visit. html_context wins.
+    context.setdefault("default_mode", "auto")
 
 
 def setup(app: Any) -> dict[str, Any]:

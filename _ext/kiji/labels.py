@@ -31,6 +31,13 @@ LABELS: dict[str, dict[str, str]] = {
         "all_posts": "すべての記事",
         "indexes": "索引",
         "home": "ホーム",
+        "posts_total": "全{n}件",
+        "page_of": "（{k}/{n}ページ）",
+        "page_suffix": "（{k}ページ目）",
+        "pages": "ページ",
+        "page_prev": "前のページ",
+        "page_next": "次のページ",
+        "all_archive": "すべての記事をアーカイブで見る",
     },
     "en": {
         "tag": "Tags",
@@ -57,6 +64,13 @@ LABELS: dict[str, dict[str, str]] = {
         "all_posts": "All posts",
         "indexes": "Indexes",
         "home": "Home",
+        "posts_total": "{n} posts",
+        "page_of": "(page {k} of {n})",
+        "page_suffix": " (page {k})",
+        "pages": "Pages",
+        "page_prev": "Previous page",
+        "page_next": "Next page",
+        "all_archive": "All posts in the archive",
     },
 }
 

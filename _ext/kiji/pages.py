@@ -19,6 +19,7 @@ from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
 from . import catalog as cat
+from . import pagination as pg
 from .labels import label
 from .listings import Renderer
 from .parallel import MIN_PARALLEL_ITEMS, background
@@ -42,41 +43,73 @@ def _rows(domain: Any, docnames: list[str]) -> list[Any]:
     return [(d, posts[d].get("title"), posts[d].get("date"), posts[d].get("excerpt")) for d in docnames]
 
 
-def _pages(app: Any) -> Iterator[tuple[str, str, Any, Any]]:
-    """(pagename, title, body builder, data shown) for every generated page, in a stable order.
+def _paged_body(page: pg.Page, total: int, make_list: Any) -> Any:
+    """The body of one page of a listing: the count of all its posts, the list, the page links."""
 
-    The data is what the body is made from: its hash decides whether the page is rewritten.
+    def body(r: Renderer) -> list[nodes.Node]:
+        language = r.language
+        text = label(language, "posts_total", n=total)
+        if page.count > 1:
+            text += " " + label(language, "page_of", k=page.number, n=page.count)
+        out: list[nodes.Node] = [nodes.paragraph(text, text, classes=["kiji-listing-count"])]
+        out.extend(make_list(r))
+        if page.count > 1:
+            out.append(
+                pg.pager(page, r.uri, label(language, "pages"), label(language, "page_prev"), label(language, "page_next"))
+            )
+        return out
+
+    return body
+
+
+def _page_title(language: str | None, title: str, page: pg.Page) -> str:
+    return title if page.number == 1 else title + label(language, "page_suffix", k=page.number)
+
+
+def _pages(app: Any) -> Iterator[tuple[str, str, Any, Any, pg.Page | None]]:
+    """(pagename, title, body builder, data shown, page of a listing) for every generated page,
+    in a stable order. The data is what the body is made from: its hash decides whether the page
+    is rewritten. Listings of posts are split into pages of ``kiji_listing_page_size``.
     """
     domain = app.env.get_domain("kiji")
     c: cat.Catalog = domain.catalog
     language = app.config.language
+    size = app.config.kiji_listing_page_size
     for kind in cat.KINDS:
         folder = cat.FOLDERS[kind]
         title = label(language, INDEX_KINDS[kind])
         listing = [(t.pagename, t.name, len(t.docnames)) for t in c.sorted_terms(kind)]
         if kind == "tag":
-            yield f"{folder}/index", title, lambda r, k=kind: [r.cloud(k), r.term_table(k)], listing
+            yield f"{folder}/index", title, lambda r, k=kind: [r.cloud(k), r.term_table(k)], listing, None
         else:
-            yield f"{folder}/index", title, lambda r, k=kind: [r.term_table(k)], listing
+            yield f"{folder}/index", title, lambda r, k=kind: [r.term_table(k)], listing, None
         for term in c.sorted_terms(kind):
             page_title = label(language, f"{kind}_title", name=term.name)
-            yield term.pagename, page_title, lambda r, t=term: [r.post_list(t.docnames)], _rows(domain, term.docnames)
+            total = len(term.docnames)
+            for page, chunk in pg.pages(term.pagename, term.docnames, size):
+                body = _paged_body(page, total, lambda r, ch=chunk: [r.post_list(ch)])
+                data = (_rows(domain, chunk), page.number, page.count, total)
+                yield page.pagename, _page_title(language, page_title, page), body, data, page
     archive = [(y, [(m, len(d)) for m, d in months.items()]) for y, months in c.archive.items()]
-    yield "archive/index", label(language, "archive_index"), lambda r: [r.archive()], archive
+    yield "archive/index", label(language, "archive_index"), lambda r: [r.archive()], (archive, size), None
     for year, months in c.archive.items():
+        flat = [(month, doc) for month, docs in months.items() for doc in docs]
+        year_title = label(language, "year_title", y=year)
 
-        def year_body(r: Renderer, months: dict[int, list[str]] = months, year: int = year) -> list[nodes.Node]:
+        def year_list(r: Renderer, chunk: list[tuple[int, str]], year: int = year) -> list[nodes.Node]:
             out: list[nodes.Node] = []
-            for month, docs in months.items():
+            for month in dict.fromkeys(m for m, _ in chunk):
                 sec = nodes.section(ids=[f"m{month:02d}"])
                 text = label(language, "month", y=year, m=month)
                 sec += nodes.title(text, text)
-                sec += r.post_list(docs)
+                sec += r.post_list([d for m, d in chunk if m == month])
                 out.append(sec)
             return out
 
-        data = [(m, _rows(domain, d)) for m, d in months.items()]
-        yield f"archive/{year}", label(language, "year_title", y=year), year_body, data
+        for page, chunk in pg.pages(f"archive/{year}", flat, size):
+            body = _paged_body(page, len(flat), lambda r, ch=chunk: year_list(r, ch))
+            data = ([(m, _rows(domain, [d])) for m, d in chunk], page.number, page.count, len(flat))
+            yield page.pagename, _page_title(language, year_title, page), body, data, page
 
 
 SIGNATURES_FILE = "kiji-pages.json"
@@ -93,8 +126,10 @@ def on_env_get_updated(app: Any, env: Any) -> list[str]:
         old = json.loads((Path(app.doctreedir) / SIGNATURES_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         old = {}
-    new = {pagename: content_hash(title, data) for pagename, title, _, data in _pages(app)}
+    new = {pagename: content_hash(title, data) for pagename, title, _, data, _page in _pages(app)}
     domain.page_signatures = new
+    # Pages of a listing that no longer exist (a tag lost posts): removed, as a clean build has none.
+    domain.removed_pages = sorted(set(old) - set(new))
     domain.changed_pages = {p for p, sig in new.items() if old.get(p) != sig}
     return []
 
@@ -106,7 +141,7 @@ def on_build_finished(app: Any, exception: Exception | None) -> None:
         path.write_text(json.dumps(sigs, sort_keys=True, ensure_ascii=False), encoding="utf-8")
 
 
-def _render(app: Any, pagename: str, title: str, make_body: Any) -> dict[str, Any]:
+def _render(app: Any, pagename: str, title: str, make_body: Any, page: pg.Page | None = None) -> dict[str, Any]:
     body = make_body(Renderer(app, pagename))
     # The writer reads per-document state that is only set while writing documents.
     app.builder.fignumbers = {}
@@ -117,7 +152,11 @@ def _render(app: Any, pagename: str, title: str, make_body: Any) -> dict[str, An
         "body": html,
         "display_toc": False,
         "toc": "",
-        "metatags": "",
+        # <link rel="prev"/"next"> in the head: every theme prints ``metatags`` there.
+        "metatags": pg.head_links(
+            app.builder.get_relative_uri(pagename, page.prev) if page and page.prev else None,
+            app.builder.get_relative_uri(pagename, page.next) if page and page.next else None,
+        ),
         "sourcename": "",
         "kiji_generated": True,
     }
@@ -131,8 +170,15 @@ def collect_pages(app: Any) -> Iterator[tuple[str, dict[str, Any], str]]:
     changed = getattr(domain, "changed_pages", None)
     rewrite_all = changed is None or app.env.config_status != CONFIG_OK
     newest_template = app.builder.templates.newest_template_mtime() if app.builder.templates else 0
+    for gone in getattr(domain, "removed_pages", []):
+        out = Path(app.builder.get_outfilename(gone))
+        out.unlink(missing_ok=True)
+        try:
+            out.parent.rmdir()  # tags/ai/ once its last extra page is gone
+        except OSError:
+            pass  # not empty, or not there
     todo = []
-    for pagename, title, make_body, _data in _pages(app):
+    for pagename, title, make_body, _data, page in _pages(app):
         if not rewrite_all and pagename not in changed:
             out = Path(app.builder.get_outfilename(pagename))
             try:
@@ -140,11 +186,11 @@ def collect_pages(app: Any) -> Iterator[tuple[str, dict[str, Any], str]]:
                     continue  # unchanged, and not older than the theme's templates
             except OSError:
                 pass  # missing: write it
-        todo.append((pagename, title, make_body))
+        todo.append((pagename, title, make_body, page))
 
-    def write(chunk: list[tuple[str, str, Any]]) -> None:
-        for pagename, title, make_body in chunk:
-            app.builder.handle_page(pagename, _render(app, pagename, title, make_body), "page.html")
+    def write(chunk: list[tuple[str, str, Any, Any]]) -> None:
+        for pagename, title, make_body, page in chunk:
+            app.builder.handle_page(pagename, _render(app, pagename, title, make_body, page), "page.html")
 
     pool = background(app)
     if pool.parallel and len(todo) >= MIN_PARALLEL_ITEMS:

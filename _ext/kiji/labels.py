@@ -38,6 +38,12 @@ LABELS: dict[str, dict[str, str]] = {
         "page_prev": "前のページ",
         "page_next": "次のページ",
         "all_archive": "すべての記事をアーカイブで見る",
+        "chart_archive": "月ごとの記事数（{first}〜{last}）",
+        "chart_year": "{y}年の月ごとの記事数",
+        "chart_term": "{name}の記事数の推移",
+        "chart_month": "月",
+        "chart_year_col": "年",
+        "chart_count": "記事数",
     },
     "en": {
         "tag": "Tags",
@@ -71,6 +77,12 @@ LABELS: dict[str, dict[str, str]] = {
         "page_prev": "Previous page",
         "page_next": "Next page",
         "all_archive": "All posts in the archive",
+        "chart_archive": "Posts per month ({first} to {last})",
+        "chart_year": "Posts per month in {y}",
+        "chart_term": "Posts about {name} over time",
+        "chart_month": "Month",
+        "chart_year_col": "Year",
+        "chart_count": "Posts",
     },
 }
 

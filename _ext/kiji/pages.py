@@ -19,6 +19,7 @@ from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
 from . import catalog as cat
+from . import charts
 from . import pagination as pg
 from .labels import label
 from .listings import Renderer
@@ -43,8 +44,9 @@ def _rows(domain: Any, docnames: list[str]) -> list[Any]:
     return [(d, posts[d].get("title"), posts[d].get("date"), posts[d].get("excerpt")) for d in docnames]
 
 
-def _paged_body(page: pg.Page, total: int, make_list: Any) -> Any:
-    """The body of one page of a listing: the count of all its posts, the list, the page links."""
+def _paged_body(page: pg.Page, total: int, make_list: Any, chart: Any = None) -> Any:
+    """The body of one page of a listing: the count of all its posts, on the first page its chart,
+    the list, the page links."""
 
     def body(r: Renderer) -> list[nodes.Node]:
         language = r.language
@@ -52,6 +54,8 @@ def _paged_body(page: pg.Page, total: int, make_list: Any) -> Any:
         if page.count > 1:
             text += " " + label(language, "page_of", k=page.number, n=page.count)
         out: list[nodes.Node] = [nodes.paragraph(text, text, classes=["kiji-listing-count"])]
+        if chart is not None and page.number == 1:
+            out.extend(chart(language))
         out.extend(make_list(r))
         if page.count > 1:
             out.append(
@@ -60,6 +64,56 @@ def _paged_body(page: pg.Page, total: int, make_list: Any) -> Any:
         return out
 
     return body
+
+
+def _month_bars(language: str | None, counts: list[tuple[tuple[int, int], int]]) -> tuple[list[tuple[str, int]], list[tuple[int, str]]]:
+    """Bars labelled ``2026年3月`` and, under the first bar of each year, the year."""
+    bars = [(label(language, "month", y=y, m=m), n) for (y, m), n in counts]
+    marks = [(i, label(language, "year", y=y)) for i, ((y, m), _) in enumerate(counts) if m == 1 or i == 0]
+    return bars, marks
+
+
+def _archive_chart(language: str | None, counts: list[tuple[tuple[int, int], int]]) -> list[nodes.Node]:
+    if not counts:
+        return []
+    bars, marks = _month_bars(language, counts)
+    title = label(language, "chart_archive", first=bars[0][0], last=bars[-1][0])
+    header = (label(language, "chart_month"), label(language, "chart_count"))
+    return [charts.figure("kiji-chart-archive", title, bars, marks, header)]
+
+
+def _year_chart(language: str | None, year: int, counts: list[tuple[tuple[int, int], int]]) -> list[nodes.Node]:
+    bars = [(label(language, "month", y=y, m=m), n) for (y, m), n in counts]
+    marks = [(i, str(m)) for i, ((_, m), _) in enumerate(counts)]
+    header = (label(language, "chart_month"), label(language, "chart_count"))
+    return [charts.figure("kiji-chart-year", label(language, "chart_year", y=year), bars, marks, header, center_marks=True)]
+
+
+def _term_counts(domain: Any, docnames: list[str]) -> tuple[str, list[Any]]:
+    """A term's posts per month over up to three years, else per year: ("month"|"year", counts)."""
+    months = []
+    for d in docnames:
+        date = domain.posts[d].get("date")
+        if date:
+            months.append((int(date[:4]), int(date[5:7])))
+    if months and (max(months)[0] - min(months)[0]) * 12 + max(months)[1] - min(months)[1] < 36:
+        return "month", charts.monthly(months)
+    return "year", charts.yearly(y for y, _ in months)
+
+
+def _term_chart(language: str | None, name: str, counts: tuple[str, list[Any]]) -> list[nodes.Node]:
+    unit, values = counts
+    if not values:
+        return []
+    title = label(language, "chart_term", name=name)
+    if unit == "month":
+        bars, marks = _month_bars(language, values)
+        header = (label(language, "chart_month"), label(language, "chart_count"))
+    else:
+        bars = [(label(language, "year", y=y), n) for y, n in values]
+        marks = [(i, str(y)) for i, (y, _) in enumerate(values)]
+        header = (label(language, "chart_year_col"), label(language, "chart_count"))
+    return [charts.figure("kiji-chart-term", title, bars, marks, header, small=True)]
 
 
 def _page_title(language: str | None, title: str, page: pg.Page) -> str:
@@ -86,12 +140,21 @@ def _pages(app: Any) -> Iterator[tuple[str, str, Any, Any, pg.Page | None]]:
         for term in c.sorted_terms(kind):
             page_title = label(language, f"{kind}_title", name=term.name)
             total = len(term.docnames)
+            counts = _term_counts(domain, term.docnames) if kind == "tag" else None
+            chart = (lambda lang, n=term.name, c=counts: _term_chart(lang, n, c)) if counts else None
             for page, chunk in pg.pages(term.pagename, term.docnames, size):
-                body = _paged_body(page, total, lambda r, ch=chunk: [r.post_list(ch)])
-                data = (_rows(domain, chunk), page.number, page.count, total)
+                body = _paged_body(page, total, lambda r, ch=chunk: [r.post_list(ch)], chart)
+                data = (_rows(domain, chunk), page.number, page.count, total, counts if page.number == 1 else None)
                 yield page.pagename, _page_title(language, page_title, page), body, data, page
     archive = [(y, [(m, len(d)) for m, d in months.items()]) for y, months in c.archive.items()]
-    yield "archive/index", label(language, "archive_index"), lambda r: [r.archive()], (archive, size), None
+    per_month = charts.monthly((y, m) for y, months in archive for m, n in months for _ in range(n))
+    yield (
+        "archive/index",
+        label(language, "archive_index"),
+        lambda r: [*_archive_chart(language, per_month), r.archive()],
+        (archive, size),
+        None,
+    )
     for year, months in c.archive.items():
         flat = [(month, doc) for month, docs in months.items() for doc in docs]
         year_title = label(language, "year_title", y=year)
@@ -106,8 +169,13 @@ def _pages(app: Any) -> Iterator[tuple[str, str, Any, Any, pg.Page | None]]:
                 out.append(sec)
             return out
 
+        year_counts = charts.monthly([(year, m) for m, _ in flat], span=((year, 1), (year, 12)))
+
+        def chart(lang: str | None, y: int = year, c: list[Any] = year_counts) -> list[nodes.Node]:
+            return _year_chart(lang, y, c)
+
         for page, chunk in pg.pages(f"archive/{year}", flat, size):
-            body = _paged_body(page, len(flat), lambda r, ch=chunk: year_list(r, ch))
+            body = _paged_body(page, len(flat), lambda r, ch=chunk: year_list(r, ch), chart)
             data = ([(m, _rows(domain, [d])) for m, d in chunk], page.number, page.count, len(flat))
             yield page.pagename, _page_title(language, year_title, page), body, data, page
 

@@ -101,7 +101,9 @@ def figure(
         if center_marks:  # short marks (month numbers) under the middle of their bar
             attrs.update(x=str(i * (BAR + GAP) + BAR / 2), **{"text-anchor": "middle"})
         ET.SubElement(svg, "text", attrs).text = text
-    table = ET.SubElement(fig, "table", {"class": "kiji-chart-table kiji-sr-only"})
+    # a table ignores a 1px width: the box that hides it is a <div> around it
+    hidden = ET.SubElement(fig, "div", {"class": "kiji-sr-only"})
+    table = ET.SubElement(hidden, "table", {"class": "kiji-chart-table"})
     ET.SubElement(table, "caption").text = title
     head = ET.SubElement(ET.SubElement(table, "thead"), "tr")
     for text in header:

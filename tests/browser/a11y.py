@@ -64,8 +64,9 @@ def themed_page(browser: Any, width: str, theme: str) -> Iterator[Any]:
 
 
 def open_page(page: Any, base: str, path: str) -> None:
-    page.goto(base + path)
-    page.wait_for_load_state("networkidle")
+    # "load", not "networkidle": every script and style has run by then, and an idle network is
+    # a guess that a loaded machine keeps missing.
+    page.goto(base + path, wait_until="load", timeout=60_000)
     if path.startswith("search.html"):
         page.wait_for_selector('.kiji-search-summary[data-state="done"]', timeout=20_000)
 

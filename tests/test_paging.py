@@ -101,3 +101,18 @@ def test_parallel_equals_serial(rootdir, tmp_path) -> None:
     _build(src, tmp_path / "j2", parallel=2)
     assert_same_site(tmp_path / "j1/html", tmp_path / "j2/html")
     assert "tags/ai/2.html" in _tree(tmp_path / "j2/html")
+
+
+def test_split_and_page_names() -> None:
+    from kiji.pagination import Page, head_links, page_name, pages, split
+
+    assert split([], 50) == [[]]  # an empty listing still has its (first) page
+    assert split(list(range(5)), 2) == [[0, 1], [2, 3], [4]]
+    assert split(list(range(4)), 2) == [[0, 1], [2, 3]]  # 4 posts: no third page
+    assert [p.pagename for p, _ in pages("tags/ai", list(range(101)), 50)] == ["tags/ai", "tags/ai/2", "tags/ai/3"]
+    assert page_name("archive/2026", 1) == "archive/2026"
+    middle = Page(2, 3, "tags/ai/2", "tags/ai")
+    assert (middle.prev, middle.next) == ("tags/ai", "tags/ai/3")
+    assert Page(1, 1, "tags/ai", "tags/ai").prev is None and Page(1, 1, "tags/ai", "tags/ai").next is None
+    # values are escaped by the serializer
+    assert head_links('a"b.html', None) == '<link rel="prev" href="a&quot;b.html">'

@@ -49,9 +49,8 @@ html_theme_options = {
     "use_fullscreen_button": False,
     "navigation_with_keys": False,
 }
-html_sidebars = {
-    "**": ["navbar-logo.html", "search-button-field.html", "kiji-sidebar.html"],
-}
+# kiji-sidebar.html includes the logo and the search button inside its <nav> landmark.
+html_sidebars = {"**": ["kiji-sidebar.html"]}
 
 # -- publishing: canonical URLs, social metadata, feeds, sitemap, redirects ----------------------
 # Read the Docs gives the canonical URL of the version being built (https://<host>/ja/latest/).

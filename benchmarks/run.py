@@ -101,6 +101,8 @@ def _metric_rows(jobs_list: Sequence[int], incremental: bool) -> list[tuple[str,
         ("post_page_bytes", "one post page", "B"),
         ("post_page_median_bytes", "post page (median)", "B"),
         ("search_index_bytes", "search index", "B"),
+        ("listing_page_max_bytes", "largest tag/category/author/year page", "B"),
+        ("index_page_max_bytes", "largest index page (tags/, archive/...)", "B"),
         ("warnings", "warnings (clean build)", "n"),
     ]
     return rows
@@ -261,6 +263,21 @@ def sizes(setup: str, out: Path, probe_stem: str) -> dict[str, Any]:
         "post_page_bytes": page.stat().st_size if page else None,
         "post_page_median_bytes": int(statistics.median(post_pages)) if post_pages else None,
         "search_index_bytes": search_index_bytes(setup, out),
+        **listing_sizes(out),
+    }
+
+
+def listing_sizes(out: Path) -> dict[str, int | None]:
+    """The largest generated listing page (one page of a tag, category, author or year: paginated
+    by ``kiji_listing_page_size``) and the largest index page (``tags/index.html``...)."""
+    listing: list[int] = []
+    index: list[int] = []
+    for folder in ("tags", "categories", "authors", "archive"):
+        for path in (out / folder).rglob("*.html") if (out / folder).is_dir() else ():
+            (index if path.relative_to(out / folder).as_posix() == "index.html" else listing).append(path.stat().st_size)
+    return {
+        "listing_page_max_bytes": max(listing, default=None),
+        "index_page_max_bytes": max(index, default=None),
     }
 
 

@@ -164,3 +164,16 @@ def run_search(page: Any, search_site: tuple[Path, str]) -> Callable[[str], dict
         )
 
     return _run
+
+
+@pytest.fixture(scope="session")
+def docs_pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The real site of docs/, built once for the accessibility, console and print tests.
+
+    Listings hold two posts a page, so the page links of paginated listings are audited too.
+    """
+    from tests.browser.a11y import build_docs
+
+    out = build_docs(tmp_path_factory.mktemp("docs-pages") / "html", "-D", "kiji_listing_page_size=2")
+    with serve(out) as url:
+        yield out, url

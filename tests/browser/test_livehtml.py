@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CHROMIUM_ARGS, ROOT, require_chromium
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -120,17 +120,15 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture
-def chromium_page() -> Iterator[Any]:
-    """A page in Debian's Chromium (no Playwright download); CI fails when it is missing."""
-    executable = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+def chromium_page(browser: Any) -> Iterator[Any]:
+    """A page in the session's Debian Chromium (``browser`` fixture): a second ``sync_playwright``
+    while the session's runs fails ("Sync API inside the asyncio loop") once another browser test
+    file has started it."""
+    context = browser.new_context()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def test_editing_a_post_reloads_the_open_page(tmp_path: Path, chromium_page: Any) -> None:

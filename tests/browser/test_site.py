@@ -78,7 +78,7 @@ def test_sidebar_offers_the_indexes_on_a_phone(browser: Any, docs_site: str) -> 
         assert tag.is_visible()
         box = tag.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
-        links = page.locator(".kiji-sidebar-indexes a").evaluate_all(
+        links = page.locator(".kiji-sidebar-indexes .bd-sidenav a").evaluate_all(
             "els => els.map(e => e.getAttribute('href'))"
         )
         assert links[1:] == [

@@ -22,8 +22,9 @@ CONFIG: dict[str, tuple[Any, str, frozenset[type], str]] = {
     "kiji_now": ("", "", frozenset({str}), "fixed 'now' (ISO date) for future checks"),
     "kiji_related_limit": (5, "html", frozenset({int}), "related posts under each post"),
     "kiji_index_pages": (True, "html", frozenset({bool}), "generate tag/category/... pages"),
-    # Not "env": switching it makes the same output (tests/test_equivalence.py), only slower.
+    # Not "env": switching it makes the same output (tests/test_builds.py), only slower.
     "kiji_fast_build": (True, "", frozenset({bool}), "the private-API speed layer (kiji.sphinx.fast)"),
+    "kiji_listing_page_size": (50, "html", frozenset({int}), "posts per page of a tag/category/author/year"),
 }
 
 
@@ -60,3 +61,7 @@ def validate(app: Any, config: Any) -> None:
     if not isinstance(limit, int) or isinstance(limit, bool) or not 0 <= limit <= 50:
         _bad("kiji_related_limit", limit, "must be a whole number from 0 to 50")
         config.kiji_related_limit = CONFIG["kiji_related_limit"][0]
+    size = config.kiji_listing_page_size
+    if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 1000:
+        _bad("kiji_listing_page_size", size, "must be a whole number from 1 to 1000")
+        config.kiji_listing_page_size = CONFIG["kiji_listing_page_size"][0]

@@ -22,6 +22,7 @@ from ..core.labels import label
 from ..core.store import signature
 from ..core.warnings_ import WARNING_TYPE, W
 from . import nodes as kn
+from .pagination import page_name
 from .posts import _names
 
 logger = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class PostListDirective(SphinxDirective):
         "year": _year,
         "limit": directives.positive_int,
         "excerpts": directives.flag,
+        "more": directives.flag,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -62,6 +64,7 @@ class PostListDirective(SphinxDirective):
             year=o.get("year"),
             limit=o.get("limit"),
             excerpts="excerpts" in o,
+            more="more" in o,
         )
         self.set_source_info(node)
         _note_listing(self.env)
@@ -250,10 +253,14 @@ class Renderer:
             para += nodes.inline(count, count, classes=["kiji-count"])
             item += para
             sub = nodes.bullet_list()
+            size = max(1, self.app.config.kiji_listing_page_size)
+            before = 0  # posts of the year listed before this month: its page of the year
             for month, docs in months.items():
                 mitem = nodes.list_item()
                 mpara = nodes.paragraph()
-                mpara += self.link(f"archive/{year}", label(self.language, "month", y=year, m=month))
+                year_page = page_name(f"archive/{year}", before // size + 1)
+                before += len(docs)
+                mpara += self.link(year_page, label(self.language, "month", y=year, m=month))
                 mpara[-1]["refuri"] += f"#m{month:02d}"
                 c = " " + label(self.language, "posts_count", n=len(docs))
                 mpara += nodes.inline(c, c, classes=["kiji-count"])
@@ -286,7 +293,12 @@ def on_doctree_resolved(app: Any, doctree: nodes.document, docname: str) -> None
     for node in list(doctree.findall(kn.post_footer)):
         node.replace_self(r.footer(node["docname"]) if node["docname"] in r.domain.posts else [])
     for node in list(doctree.findall(kn.postlist)):
-        node.replace_self(r.post_list(r.select(node), excerpts=node.get("excerpts", False)))
+        shown: list[nodes.Node] = [r.post_list(r.select(node), excerpts=node.get("excerpts", False))]
+        if node.get("more"):  # ``:more:``: a link to every post, by year and month
+            para = nodes.paragraph(classes=["kiji-more"])
+            para += r.link("archive/index", label(r.language, "all_archive"))
+            shown.append(para)
+        node.replace_self(shown)
     for node in list(doctree.findall(kn.tagcloud)):
         node.replace_self(r.cloud(node["kind"], node.get("min", 1)))
     for node in list(doctree.findall(kn.archive)):

@@ -29,3 +29,6 @@ def add_paths(app: Any, config: Any) -> None:
 
 def page_context(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     context["kiji_labels"] = labels_for(app.config.language)
+    # pydata-sphinx-theme's first script falls back to ``default_mode`` when nothing is stored; an
+    # unset one ("") makes it log "Got invalid theme mode" on every first visit. html_context wins.
+    context.setdefault("default_mode", "auto")

@@ -20,15 +20,19 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 from weakref import WeakKeyDictionary
 
 from docutils import nodes
 from sphinx.directives.code import CodeBlock
 from sphinx.util import logging
 
-from . import jekyll
+import yaml
+
+from . import jekyll, liquid_jekyll
 from .posts import is_post
 from .warnings_ import WARNING_TYPE, W
 
@@ -40,7 +44,7 @@ MANIFEST = "jekyll-import.json"
 MISSING_TARGET = ".kiji-missing-link-target"
 _MARKDOWN_EXTENSIONS = {"md", "markdown", "mkdn", "mkd", "mkdown", "text"}
 _DATED = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})-(.+)")
-_DOC_URL = re.compile(re.escape(jekyll.DOC_SCHEME) + r"(/[^\"'\s<>]*)")
+_DOC_URL = re.compile(re.escape(liquid_jekyll.DOC_SCHEME) + r"(/[^\"'\s<>]*)")
 
 
 def setup(app: Any) -> None:
@@ -56,7 +60,11 @@ def setup(app: Any) -> None:
         "kiji_categories_from_folders", False, "env", types=frozenset({bool}),
         description="folders above a _posts folder are categories of its posts (Jekyll's rule)",
     )  # fmt: skip
-    app.add_directive(jekyll.HIGHLIGHT_DIRECTIVE, HighlightDirective)
+    app.add_config_value(
+        "kiji_jekyll_site", "_jekyll", "env", types=frozenset({str}),
+        description="folder (in the source folder) with the old site's _config.yml, _data, _includes",
+    )  # fmt: skip
+    app.add_directive(liquid_jekyll.HIGHLIGHT_DIRECTIVE, HighlightDirective)
     # Before kiji's own config-inited steps (850, 900): the draft scan must see the suffixes.
     app.connect("config-inited", on_config_inited, priority=840)
     app.connect("env-before-read-docs", on_env_before_read_docs)
@@ -72,6 +80,9 @@ def on_config_inited(app: Any, config: Any) -> None:
     if isinstance(config.source_suffix, dict):
         for suffix in JEKYLL_SUFFIXES:
             config.source_suffix.setdefault(suffix, "markdown")
+    if config.kiji_jekyll_site and config.kiji_jekyll_site not in config.exclude_patterns:
+        # The old site's _includes and _data are Liquid's input, never pages of their own.
+        config.exclude_patterns.append(config.kiji_jekyll_site)
     base = config.kiji_baseurl
     if (
         not isinstance(base, str)
@@ -232,6 +243,7 @@ def build_index(app: Any, env: Any) -> SourceIndex:
 def on_env_before_read_docs(app: Any, env: Any, docnames: list[str]) -> None:
     # A cache of the file list, rebuilt before every read (never stale, never pickled).
     _INDEXES[env] = build_index(app, env)
+    _ENVS.pop(env, None)  # the old site's config and data as they are now
 
 
 def _index(app: Any) -> SourceIndex:
@@ -263,40 +275,101 @@ def on_source_read(app: Any, docname: str, source: list[str]) -> None:
     # matter with blank lines: the body proper is what follows the fence.
     start = 2 if lines[:2] == ["```{post}", "```"] else 0
     index = _index(app)
-    site = {"url": site_url(config), "baseurl": config.kiji_baseurl, "title": config.project or ""}
-    page = {"title": info["title"]} if info.get("title") else {}
-    targets: list[str | None] = []
-
-    def noted(resolve: Any) -> Any:
-        def resolver(name: str) -> str | None:
-            path = resolve(name)
-            targets.append(path)
-            return path
-
-        return resolver
-
-    body, problems = jekyll.convert(
-        "\n".join(lines[start:]),
+    body = "\n".join(lines[start:])
+    srcfile = Path(app.env.doc2path(docname))
+    result = liquid_jekyll.render(
+        body,
+        env=_liquid_env(app),
         first_line=start + 1,
-        site=site,
-        page=page,
-        resolve_post=noted(index.resolve_post),
-        resolve_link=noted(index.resolve_link),
+        page=_page_vars(srcfile, info),
+        page_dir=srcfile.parent,
+        resolve_post=index.resolve_post,
+        resolve_link=index.resolve_link,
     )
-    for path in targets:
+    for path in result.targets:
         # A link names another file: the post is read again when that file changes or goes.
         # An unresolved one depends on a file that never exists, so the post is read again on
         # every build and links as soon as its target is added (Sphinx re-reads a document
         # whose dependency is missing).
         app.env.note_dependency(path.lstrip("/") if path else MISSING_TARGET, docname=docname)
-    for problem in problems:
+    if result.text is not body:
+        # The post ran Liquid: it is read again when the old site's config, data or includes change.
+        for dep in _site_files(app):
+            app.env.note_dependency(dep, docname=docname)
+    text, problems = jekyll.convert(result.text, first_line=start + 1)
+    for problem in sorted([*result.problems, *problems], key=lambda p: p.line or 0):
         logger.warning(
             problem.message,
             location=(docname, problem.line or None),
             type=WARNING_TYPE,
             subtype=str(problem.subtype),
         )
-    source[0] = "\n".join([*lines[:start], body])
+    source[0] = "\n".join([*lines[:start], text])
+
+
+# --------------------------------------------------------------------------- Liquid's site
+
+_ENVS: WeakKeyDictionary[Any, tuple[liquid_jekyll.JekyllEnvironment, list[str]]] = (
+    WeakKeyDictionary()
+)
+
+
+def site_root(app: Any) -> Path | None:
+    """The folder with the old site's ``_config.yml``, ``_data/`` and ``_includes/``."""
+    name = app.config.kiji_jekyll_site
+    if not name:
+        return None
+    root = Path(app.srcdir, name)
+    return root if root.is_dir() else None
+
+
+def _load_liquid_env(app: Any) -> tuple[liquid_jekyll.JekyllEnvironment, list[str]]:
+    config = app.config
+    root = site_root(app)
+    defaults = {"url": site_url(config), "baseurl": config.kiji_baseurl, "title": config.project or ""}
+    site, problems = liquid_jekyll.load_site(root, defaults)
+    for path, message in problems:
+        logger.warning(message, location=str(path), type=WARNING_TYPE, subtype=W.LIQUID)
+    files: list[str] = []
+    if root is not None:
+        srcdir = Path(app.srcdir)
+        files = sorted(
+            str(p.relative_to(srcdir)).replace("\\", "/")
+            for p in root.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.parts)
+        )
+    return liquid_jekyll.JekyllEnvironment(site), files
+
+
+def _liquid_env(app: Any) -> liquid_jekyll.JekyllEnvironment:
+    if app.env not in _ENVS:
+        _ENVS[app.env] = _load_liquid_env(app)
+    return _ENVS[app.env][0]
+
+
+def _site_files(app: Any) -> list[str]:
+    _liquid_env(app)
+    return _ENVS[app.env][1]
+
+
+def _page_vars(path: Path, info: dict[str, Any]) -> dict[str, Any]:
+    """Jekyll's ``page``: the front matter as YAML gives it, plus what Jekyll adds."""
+    page: dict[str, Any] = {}
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+        m = re.match(r"---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)", raw, re.DOTALL)
+        loaded = yaml.safe_load(m.group(1)) if m else None
+        if isinstance(loaded, dict):
+            page = {str(k): v for k, v in loaded.items()}
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
+        page = {}  # the post reader has warned about the front matter already
+    page["title"] = info.get("title") or page.get("title") or ""
+    if info.get("date"):
+        page["date"] = datetime.fromisoformat(info["date"])
+    page["categories"] = list(info.get("categories", []))
+    page["tags"] = list(info.get("tags", []))
+    page.setdefault("slug", info.get("slug"))
+    return page
 
 
 # --------------------------------------------------------------------------- directives
@@ -314,7 +387,7 @@ class HighlightDirective(CodeBlock):
     final_argument_whitespace = True
 
     def run(self) -> list[nodes.Node]:
-        hl = jekyll.parse_highlight(self.arguments[0] if self.arguments else "")
+        hl = liquid_jekyll.parse_highlight_args(self.arguments[0] if self.arguments else "")
         self.arguments = [hl.language]
         if hl.linenos:
             self.options["linenos"] = True
@@ -409,11 +482,11 @@ def resolve_raw_links(app: Any, doctree: nodes.document, docname: str) -> None:
     env = app.env
     for raw in list(doctree.findall(nodes.raw)):
         text = raw.astext()
-        if jekyll.DOC_SCHEME not in text:
+        if liquid_jekyll.DOC_SCHEME not in text:
             continue
 
         def url(m: re.Match[str]) -> str:
-            target = env.path2doc(html.unescape(m.group(1)).lstrip("/"))
+            target = env.path2doc(unquote(html.unescape(m.group(1))).lstrip("/"))
             if target is None or target not in env.all_docs:
                 return m.group(0)
             return html.escape(app.builder.get_relative_uri(docname, target))

@@ -35,6 +35,7 @@ import io
 import json
 import math
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ from liquid.ast import BlockNode, Node
 from liquid.builtin.tags.include_tag import TAG_INCLUDE
 from liquid.exceptions import LiquidError, LiquidSyntaxError
 from liquid.filter import with_context
+from liquid.output import LimitedStringIO
 from liquid.parser import get_parser
 from liquid.tag import Tag
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG, Token
@@ -198,6 +200,19 @@ class _WarningUndefined(Undefined):
 
 
 class _Context(RenderContext):
+    def get_size_of_locals(self) -> int:
+        # python-liquid sizes a range by its object (48 bytes): (1..100000000) would pass and
+        # then be looped over or printed. Count what a sequence would hold instead.
+        if not self.env.local_namespace_limit:
+            return 0
+        total = self.local_namespace_size_carry
+        for value in self.locals.values():
+            if isinstance(value, (range, list, tuple, dict)):
+                total += 8 * len(value) + 64
+            else:
+                total += sys.getsizeof(value, 1)
+        return total
+
     def filter(self, name: str, token: Token | None) -> Callable[..., object]:  # noqa: A003
         if name not in self.env.filters:
             _warn(f"Liquid filter {name!r} is unknown; the value is passed through", token)
@@ -659,7 +674,7 @@ def slugify(text: object, mode: object = "default") -> str:
         mode = "default"
     patterns = {
         "raw": r"\s+",
-        "default": r"[^\w]+|_",
+        "default": r"(?:[^\w]|_)+",
         "pretty": r"[^\w._~!$&'()+,;=@]+",
         "ascii": r"[^A-Za-z0-9]+",
     }
@@ -897,14 +912,12 @@ def _render(body: str, env: JekyllEnvironment, state: _State, page: Mapping[str,
     context = template.context_class(template, globals={"site": env.site.config, "page": dict(page)})
     out: list[str] = []
     nodes = template.nodes
-    buffer = io.StringIO()
     with context.extend({}):
         for i, node in enumerate(nodes):
             start = _node_start(body, node)
             end = _node_start(body, nodes[i + 1]) if i + 1 < len(nodes) else len(body)
             span = body[start:end] if 0 <= start <= end else ""
-            buffer.seek(0)
-            buffer.truncate()
+            buffer = LimitedStringIO(limit=env.output_stream_limit)  # counts one construct
             try:
                 node.render(context, buffer)
                 piece = buffer.getvalue()

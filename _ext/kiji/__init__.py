@@ -14,7 +14,7 @@ from typing import Any
 
 from sphinx.util import logging
 
-from . import feeds, listings, migrate, nodes, pages, parallel, posts, redirects, search, seo
+from . import feeds, listings, migrate, nodes, oldurls, pages, parallel, posts, redirects, search, seo
 from .config import setup_config
 from .domain import ENV_VERSION, KijiDomain, KijiXRefRole
 from .labels import labels_for
@@ -75,6 +75,7 @@ def setup(app: Any) -> dict[str, Any]:
     parallel.setup(app)
     search.setup(app)
     migrate.setup(app)
+    oldurls.setup(app)  # old Jekyll URLs → new pages; its post-transform runs before MyST's
     seo.setup(app)
     feeds.setup(app)
     redirects.setup(app)

@@ -138,6 +138,7 @@ def placeholders(info: dict[str, Any], when: datetime | None) -> dict[str, str]:
         "categories": "/".join(dict.fromkeys(c.lower() for c in info.get("categories", ()))),
         "output_ext": ".html",
         "collection": "posts",
+        "lang": str(info.get("lang") or ""),
     }
     if when is not None:
         iso_year, iso_week, iso_day = when.isocalendar()

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import unquote
 
+from . import import_site as site
 from .frontmatter import parse_post
 
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkdn", ".mkd", ".mkdown", ".text")
@@ -349,6 +350,9 @@ def main(argv: list[str] | None = None, out: IO[str] | None = None) -> int:
         sys.stderr.write(f"error: cannot write to {args.dest}: {err}\n")
         return 2
     report(items, src, args.dest, dry_run=args.dry_run, drafts=args.drafts, out=out)
+    site.import_rest(
+        items, src, args.dest.parent, force=args.force, dry_run=args.dry_run, out=out
+    )  # the site's _config.yml, _data, _includes and the files the posts link to
     return 0
 
 

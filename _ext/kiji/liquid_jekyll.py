@@ -940,6 +940,16 @@ def _render(body: str, env: JekyllEnvironment, state: _State, page: Mapping[str,
     # post_url/link inside a Markdown link: a MyST path, checked by MyST like any other link.
     text = _DOC_IN_DEST.sub(lambda m: "](" + m.group(1) + m.group(2), text)
     text = _DOC_PREFIXED.sub(DOC_SCHEME, text)
+    base = str(env.site.config.get("baseurl") or "")
+    if base:
+        # {{ site.baseurl }}/assets/a.png in a Markdown link: MyST paths start at the source
+        # folder (where the importer puts the site's files), so the base URL goes.
+        text = re.sub(
+            r"(\]\(\s*<?|^[ ]{0,3}\[[^\]]+\]:\s*<?)" + re.escape(base) + r"(?=/)",
+            r"\1",
+            text,
+            flags=re.MULTILINE,
+        )
     # In running text (not an HTML attribute): a link titled with the page's title.
     return _DOC_BARE.sub(lambda m: "[](<" + m.group(1) + ">)", text)
 

@@ -277,15 +277,20 @@ def on_source_read(app: Any, docname: str, source: list[str]) -> None:
     index = _index(app)
     body = "\n".join(lines[start:])
     srcfile = Path(app.env.doc2path(docname))
-    result = liquid_jekyll.render(
-        body,
-        env=_liquid_env(app),
-        first_line=start + 1,
-        page=_page_vars(srcfile, info),
-        page_dir=srcfile.parent,
-        resolve_post=index.resolve_post,
-        resolve_link=index.resolve_link,
-    )
+    page = _page_vars(srcfile, info)
+    if page.get("render_with_liquid") is False:
+        # Jekyll 4's switch: a post that shows Liquid (a guide to it) keeps it as text.
+        result = liquid_jekyll.Result(body, [], [])
+    else:
+        result = liquid_jekyll.render(
+            body,
+            env=_liquid_env(app),
+            first_line=start + 1,
+            page=page,
+            page_dir=srcfile.parent,
+            resolve_post=index.resolve_post,
+            resolve_link=index.resolve_link,
+        )
     for path in result.targets:
         # A link names another file: the post is read again when that file changes or goes.
         # An unresolved one depends on a file that never exists, so the post is read again on

@@ -901,10 +901,15 @@ def _render(body: str, env: JekyllEnvironment, state: _State, page: Mapping[str,
     try:
         template = env.from_string(body)
     except LiquidSyntaxError as err:
-        state.warn(
-            f"Liquid syntax error: {err.args[0] if err.args else err}; the post is shown as written",
-            err.token if isinstance(err.token, Token) and err.token.source is body else None,
-        )
+        message = str(err.args[0] if err.args else err)
+        token = err.token if isinstance(err.token, Token) and err.token.source is body else None
+        unclosed = re.match(r"expected tag end(\w+)", message)
+        if unclosed and (token is None or token.start_index >= len(body) - 1 or token.kind == TOKEN_EOF):
+            # "never closed" is found at the end of the post: point at the tag that opened it
+            opened = list(re.finditer(r"\{%-?\s*" + unclosed.group(1) + r"\b", body))
+            if opened:
+                token = Token(TOKEN_TAG, unclosed.group(1), opened[-1].start(), body)
+        state.warn(f"Liquid syntax error: {message}; the post is shown as written", token)
         return body
     except LiquidError as err:
         state.warn(f"Liquid error: {err}; the post is shown as written", None)

@@ -45,8 +45,8 @@ from . import frontmatter as fm
 from .warnings_ import W
 
 try:  # the build's own conversion of Jekyll bodies (Liquid, kramdown), when the extension has it
-    from . import jekyll
-    from .migrate import JEKYLL_SUFFIXES, MANIFEST, SourceIndex, posts_roots
+    from . import jekyll, liquid_jekyll
+    from .migrate import JEKYLL_SUFFIXES, MANIFEST, SourceIndex, _page_vars, posts_roots
 except ImportError:  # pragma: no cover - an extension without Jekyll migration
     jekyll = None  # type: ignore[assignment]
     JEKYLL_SUFFIXES, MANIFEST = (), ""
@@ -143,7 +143,8 @@ class Settings:
     show_future: bool = False
     heading_anchors: int = 0
     jekyll: bool = True  # kiji_jekyll: bodies are converted from Jekyll's Liquid and kramdown
-    jekyll_site: dict[str, str] = field(default_factory=dict)  # {{ site.x }} values
+    jekyll_site: dict[str, str] = field(default_factory=dict)  # {{ site.x }} defaults
+    jekyll_root: str = "_jekyll"  # kiji_jekyll_site: the old site's _config.yml, _data, _includes
     max_image_bytes: int = MAX_IMAGE_BYTES
     max_image_pixels: int = MAX_IMAGE_PIXELS
 
@@ -243,6 +244,8 @@ def settings_from_conf(conf: dict[str, Any], now: str | None = None) -> Settings
     # The kiji extension adds .md and .markdown (and Jekyll's others) whatever conf.py says.
     s.suffixes = tuple(dict.fromkeys((*s.suffixes, ".md", ".markdown", *JEKYLL_SUFFIXES)))
     s.jekyll = conf.get("kiji_jekyll") is not False
+    root = conf.get("kiji_jekyll_site", "_jekyll")
+    s.jekyll_root = root if isinstance(root, str) else "_jekyll"
     base = conf.get("kiji_baseurl")
     s.jekyll_site = {
         "url": "",  # html_baseurl comes from the environment on Read the Docs: not a literal
@@ -666,21 +669,39 @@ class Site:
                 if not self.excluded(rel) and not (doc is not None and doc.skipped):
                     built.append(path)
             index = self._jekyll_index(built)
-        for doc in self.docs.values():
-            if index is not None and doc.post is not None:
+        env = None
+        if index is not None:
+            root = self.source / self.settings.jekyll_root if self.settings.jekyll_root else None
+            site, _problems = liquid_jekyll.load_site(root, self.settings.jekyll_site)
+            env = liquid_jekyll.JekyllEnvironment(site)
+        for key, doc in self.docs.items():
+            if index is not None and env is not None and doc.post is not None:
                 body = "\n".join(doc.lines[doc.first :])
-                page = {"title": doc.post.title} if doc.post.title else {}
-                text, problems = jekyll.convert(
-                    body,
-                    first_line=doc.first + 1,
-                    site=self.settings.jekyll_site,
-                    page=page,
-                    resolve_post=index.resolve_post,
-                    resolve_link=index.resolve_link,
-                )
-                # Links are checked in the converted text: what MyST will read.
+                path = Path(key)
+                info = {
+                    "title": doc.post.title or "",
+                    "date": doc.post.date.isoformat() if doc.post.date else None,
+                    "tags": list(doc.post.tags),
+                    "categories": list(doc.post.categories),
+                    "slug": doc.post.slug,
+                }
+                page = _page_vars(path, info)
+                if page.get("render_with_liquid") is False:
+                    result = liquid_jekyll.Result(body, [], [])
+                else:
+                    # The build's Liquid and kramdown, so that links are checked in what MyST reads.
+                    result = liquid_jekyll.render(
+                        body,
+                        env=env,
+                        first_line=doc.first + 1,
+                        page=page,
+                        page_dir=path.parent,
+                        resolve_post=index.resolve_post,
+                        resolve_link=index.resolve_link,
+                    )
+                text, problems = jekyll.convert(result.text, first_line=doc.first + 1)
                 doc.lines = doc.lines[: doc.first] + text.split("\n")
-                doc.problems.extend(problems)
+                doc.problems.extend(sorted([*result.problems, *problems], key=lambda p: p.line or 0))
             doc.body = scan_body(doc.lines, doc.first)
             if progress is not None:
                 progress.advance()

@@ -370,7 +370,7 @@ class _DocNode(_ArgsNode):
                 "or future post, which are not built); the tag is kept as text",
                 self.token,
             )
-            buffer.write(f"{{% {self.kind} {self.args.strip()} %}}")
+            buffer.write(_shown(f"{{% {self.kind} {self.args.strip()} %}}"))
             return 1
         if "#" in path or "%" in path:
             _warn(
@@ -379,10 +379,16 @@ class _DocNode(_ArgsNode):
                 "files)",
                 self.token,
             )
-            buffer.write(f"{{% {self.kind} {self.args.strip()} %}}")
+            buffer.write(_shown(f"{{% {self.kind} {self.args.strip()} %}}"))
             return 1
         buffer.write(DOC_SCHEME + _md_path(path))  # percent-encoded: one token in any context
         return 1
+
+
+def _shown(tag: str) -> str:
+    """A tag kept for the reader: Liquid's delimiters backslash-escaped, so MyST shows them as
+    written and nothing reads them as Liquid again."""
+    return re.sub(r"([{}%])", r"\\\1", tag)
 
 
 class _LinkNode(_DocNode):

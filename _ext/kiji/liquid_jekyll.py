@@ -617,7 +617,8 @@ def _jekyll_date(d: dt.datetime, month: str, kind: object = None, style: object 
 
 
 def _tz(d: dt.datetime) -> dt.datetime:
-    return d if d.tzinfo else d.astimezone()  # a naive date is local time, as in Ruby
+    # Ruby reads a naive date in the machine's zone; a build must not depend on the machine.
+    return d if d.tzinfo else d.replace(tzinfo=dt.timezone.utc)
 
 
 f_date_to_string = _date_filter(lambda d, *a: _jekyll_date(d, _MONTHS[d.month - 1][:3], *a))

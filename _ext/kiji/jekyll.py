@@ -52,8 +52,7 @@ __all__ = [
     "decode_marker",
 ]
 
-# Raw HTML can only name a document through a placeholder URL; kiji.migrate replaces it with the
-# page's relative URL once the builder is known.
+# A kramdown attribute list, carried through MyST as an HTML comment to kiji.migrate.
 MARKER_RE = re.compile(r"^<!-- kiji-attrs (prev|next|span|head) (\S*) -->$")
 
 # --------------------------------------------------------------------------- HTML names

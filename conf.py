@@ -69,6 +69,7 @@ notfound_context = {
         "左の索引（タグ・カテゴリ・アーカイブ）か、検索からお探しください。</p>"
     ),
 }
-# The old blog's URLs (Jekyll's default /:categories/:year/:month/:day/:title.html) and each post's
-# redirect_from get redirect pages to the new URLs.
-kiji_jekyll_permalink = "date"
+# The old blog's URLs and each post's redirect_from get redirect pages to the new URLs, and links
+# to them reach the new pages. Unset here, kiji_jekyll_permalink is the imported _config.yml's
+# permalink (docs/_jekyll/), else "date" (Jekyll's default /:categories/:year/:month/:day/:title.html).
+# kiji_jekyll_permalink = "date"

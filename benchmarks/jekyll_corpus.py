@@ -98,6 +98,9 @@ class _Post:
         else:
             slug = "-".join(rng.sample(SLUG_WORDS, rng.randint(1, 3))) + f"-{k}"
         self.stem = f"{date}-{slug}"
+        self.date_from_name = False
+        self.published = True
+        self.odd = slug.split("-", 1)[-1] in ODD_SLUGS
         self.ext = rng.choices([".md", ".markdown", ".mkdn", ".text"], weights=[80, 12, 4, 4])[0]
         where = rng.random()
         if where < 0.60:
@@ -112,6 +115,12 @@ class _Post:
     @property
     def rel(self) -> str:
         return f"{self.folder}/{self.below}{self.stem}{self.ext}"
+
+    @property
+    def old_url(self) -> str:
+        """Jekyll's URL for the post under the site's ``permalink: /:year/:month/:day/:title/``."""
+        title = self.stem.split("-", 3)[3]
+        return f"/{self.y}/{self.m:02d}/{self.d:02d}/{title}/"
 
     @property
     def post_url(self) -> str:
@@ -145,6 +154,8 @@ def _front(p: _Post, lead: dict) -> str:
         )
     elif roll < 0.85:
         lines.append(f"date: {p.y}-{p.m:02d}-{p.d:02d} {hh:02d}:{mm:02d}:{ss:02d} +0900")
+    else:
+        p.date_from_name = True  # Jekyll's URL date is the file name's, in any time zone
     cats = [str(c) for c in lead.get("categories", [])]
     roll = r.random()
     if roll < 0.2:
@@ -167,6 +178,9 @@ def _front(p: _Post, lead: dict) -> str:
         lines.append(f"lang: {r.choice(['ja', 'en'])}")
     if r.random() < 0.02:
         lines.append("published: false")
+        p.published = False
+    if r.random() < 0.1:
+        lines.append(f"issue_numbers: [{p.k * 10 + 1}, {p.k * 10 + 2}]")
     lines.append("---")
     return "\n".join(lines) + "\n"
 
@@ -177,8 +191,9 @@ def _habit(p: _Post, earlier: list[_Post]) -> str:
     target = r.choice(earlier) if earlier else None
     kind = r.choices(
         ["highlight", "linenos", "raw", "links", "html-link", "vars", "include", "for", "comment", "ial",
-         "head", "toc", "kd-comment", "options", "indented", "reflinks", "htmlblock", "mdattr", "vim", "missing"],
-        weights=[10, 4, 5, 10, 3, 6, 5, 2, 3, 6, 4, 2, 2, 1, 5, 4, 3, 2, 5, 1],
+         "head", "toc", "kd-comment", "options", "indented", "reflinks", "htmlblock", "mdattr", "vim", "missing",
+         "data", "issues", "oldurl", "schemes", "anchor", "image", "filters"],
+        weights=[10, 4, 5, 10, 3, 6, 5, 2, 3, 6, 4, 2, 2, 1, 5, 4, 3, 2, 5, 1, 5, 3, 8, 2, 2, 6, 3],
     )[0]  # fmt: skip
     lang = r.choice(LEXERS)
     if kind == "highlight":
@@ -234,6 +249,45 @@ def _habit(p: _Post, earlier: list[_Post]) -> str:
         return '<div class="note" markdown="1">\n\n**Markdown** の中身。\n\n</div>'
     if kind == "vim":
         return "Vim では <Esc> でノーマルモードに戻り、<C-w>w でウィンドウを移動します。<Leader>f もよく使います。"
+    if kind == "data":
+        v = r.choice(["3.3.0", "3.2.0", "2.5.1"])
+        return (
+            f'{{% assign release = site.data.releases | where: "version", "{v}" | first %}}'
+            "ダウンロード: [tar.gz]({{ release.url.gz }})、変更 {{ release.stats.files_changed }} "
+            "ファイル。\n\n{% for m in site.data.team.members %}\n- {{ m.name }} ({{ m.role }})\n{% endfor %}"
+        )
+    if kind == "issues":
+        return "{{ site.repository }} の課題:\n\n{% for issue in page.issue_numbers %}\n- #{{ issue }}\n{% endfor %}"
+    if kind == "oldurl":
+        ok = [e for e in earlier if e.date_from_name and not e.odd and e.published and e.k % 250 != 7]
+        if not ok:
+            return "古い記事はありません。"
+        t = r.choice(ok)
+        form = r.choice(["path", "base", "host", "html", "nohtml"])
+        url = {
+            "path": t.old_url,
+            "base": "/blog" + t.old_url,
+            "host": "https://old.example.org/blog" + t.old_url,
+            "html": '<a href="/blog' + t.old_url + '">',
+            "nohtml": t.old_url.rstrip("/"),
+        }[form]
+        if form == "html":
+            return f'<p class="old">{url}昔の記事</a></p>'
+        return f"[昔の記事]({url})と[移行していないページ](/about/history.html)。"
+    if kind == "schemes":
+        return "質問は [IRC](irc://irc.example.org/kiji) か [ニュース](news:comp.lang.ruby) へ。"
+    if kind == "anchor":
+        return f'本文に注があります[^{p.k}]。[注 1](#note-{p.k}-1)\n\n<a name="note-{p.k}-1"></a>注 1: 補足。\n\n[^{p.k}]: 脚注。'
+    if kind == "image":
+        missing = r.random() < 0.1
+        name = f"gone-{p.k}.png" if missing else f"p{p.k % 40}.png"
+        return f"![図 {p.k}]({{{{ site.baseurl }}}}/assets/img/{name})"
+    if kind == "filters":
+        return (
+            '{{ page.title | slugify }} / {{ page.date | date_to_long_string }} / '
+            '{{ "/feed.xml" | absolute_url }} / {{ page.tags | array_to_sentence_string }} / '
+            '{{ site.data.links.langs | jsonify }}'
+        )
     return "[消えた記事]({% post_url 2000-01-01-gone %})"
 
 
@@ -288,7 +342,43 @@ def generate(n: int, out: Path, seed: int = 1) -> Path:
         "---\ntitle: HTML の記事\n---\n<p>old</p>\n", encoding="utf-8"
     )
     (site / "_posts" / "cover.png").write_bytes(b"\x89PNG\r\n")
+    _site_files(site)
     return site
+
+
+# A 1x1 PNG: real image data, so Sphinx can read the size of every copied image.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def _site_files(site: Path) -> None:
+    """What a Jekyll site keeps beside its posts: config, data, includes and images."""
+    files = {
+        "_config.yml": (
+            "title: 旧ブログ\nurl: https://old.example.org\nbaseurl: /blog\n"
+            "repository: example/blog\npermalink: /:year/:month/:day/:title/\n"
+        ),
+        "_data/releases.yml": "".join(
+            f'- version: "{v}"\n  url: {{gz: "https://dl.example.org/{v}.tar.gz"}}\n'
+            f"  stats: {{files_changed: {n}}}\n"
+            for v, n in (("3.3.0", 42), ("3.2.0", 7), ("2.5.1", 3))
+        ),
+        "_data/team/members.csv": "name,role\n太郎,dev\n花子,docs\n",
+        "_data/links.json": '{"langs": ["ja", "en"]}\n',
+        "_includes/figure.html": (
+            '<figure><img src="{{ include.src | relative_url }}" alt="{{ include.caption }}">'
+            "<figcaption>{{ include.caption }}</figcaption></figure>\n"
+        ),
+        "_includes/footer.html": "<footer>{{ site.title }}</footer>\n",
+    }
+    for rel, text in files.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text, encoding="utf-8")
+    (site / "assets" / "img").mkdir(parents=True, exist_ok=True)
+    for name in ["fig.png", "photo.jpg", *(f"img/p{i}.png" for i in range(40))]:
+        (site / "assets" / name).write_bytes(PNG)
 
 
 # --------------------------------------------------------------------------- import and build
@@ -296,7 +386,7 @@ def generate(n: int, out: Path, seed: int = 1) -> Path:
 WARNING = re.compile(r"WARNING: .*?(?:\[(?P<type>[\w.-]+)\])?$")
 
 
-def build(out: Path, jobs: int = 2) -> dict:
+def build(out: Path, jobs: int = 2, repo: Path = REPO) -> dict:
     out = Path(out)
     src, html, log = out / "src", out / "html", out / "warnings.log"
     for folder in (src, html):
@@ -307,14 +397,17 @@ def build(out: Path, jobs: int = 2) -> dict:
         "# 移行したブログ\n\n```{postlist}\n:limit: 20\n```\n\n```{tagcloud}\n:kind: category\n```\n\n```{archive}\n```\n",
         encoding="utf-8",
     )
+    env = {**os.environ, "PYTHONPATH": str(repo / "_ext")}
+    # The importer as that checkout names it: `kiji import` (kiji.cli), or the older module.
+    importer = ["kiji.cli", "import"] if (repo / "_ext" / "kiji" / "cli").is_dir() else ["kiji.importer"]
     started = time.perf_counter()
     imported = subprocess.run(
-        [str(Path(sys.executable).with_name("kiji")), "import", str(out / "site"), "--dest", str(src / "posts"), "--no-progress"],
-        capture_output=True, text=True, check=True,
+        [sys.executable, "-m", *importer, str(out / "site"), "--dest", str(src / "posts"), "--no-progress"],
+        capture_output=True, text=True, env=env, check=True,
     )  # fmt: skip
     import_s = time.perf_counter() - started
     command = [
-        sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", str(jobs), "-c", str(REPO),
+        sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", str(jobs), "-c", str(repo),
         "-D", "kiji_categories_from_folders=1", "-D", "kiji_baseurl=/blog", "-D", "kiji_now=2026-11-28",
         "-w", str(log), str(src), str(html),
     ]  # fmt: skip
@@ -360,12 +453,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--build", action="store_true", help="import and build once, then report")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--repo", type=Path, default=REPO,
+        help="the kiji checkout to import and build with (an older commit, for a before/after)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     site = generate(args.posts, args.out, args.seed)
     files = sum(1 for p in site.rglob("*") if p.is_file())
     sys.stdout.write(f"wrote a Jekyll site of {files} files to {site}\n")
     if args.build:
-        report = build(args.out, args.jobs)
+        report = build(args.out, args.jobs, args.repo.resolve())
         (Path(args.out) / "report.json").write_text(
             json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"
         )

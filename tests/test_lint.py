@@ -85,7 +85,7 @@ EXPECTED = [
         "error",
         "post_url 2026-01-99-nope %}: no such post",
     ),
-    ("2026-01-12-links", 27, "liquid", "error", "{% include note.html %} is not converted"),
+    ("2026-01-12-links", 27, "liquid", "error", "{% include note.html %}: no such file"),
     ("2026-01-12-links", 33, "kramdown", "error", "kramdown options"),
     ("2026-01-14-images", 8, "oversized-image", "warning", "3000×10 px"),
     ("2026-01-14-images", 10, "oversized-image", "warning", "'heavy.png' is 6.9 KB (limit 4.0 KB)"),

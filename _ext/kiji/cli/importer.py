@@ -36,6 +36,7 @@ from typing import IO
 from urllib.parse import unquote
 
 from ..core.frontmatter import parse_post
+from . import import_site as site
 
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkdn", ".mkd", ".mkdown", ".text")
 MANIFEST = "jekyll-import.json"
@@ -349,4 +350,7 @@ def main(argv: list[str] | None = None, out: IO[str] | None = None) -> int:
         sys.stderr.write(f"error: cannot write to {args.dest}: {err}\n")
         return 2
     report(items, src, args.dest, dry_run=args.dry_run, drafts=args.drafts, out=out)
+    site.import_rest(
+        items, src, args.dest.parent, force=args.force, dry_run=args.dry_run, out=out
+    )  # the site's _config.yml, _data, _includes and the files the posts link to
     return 0

@@ -37,8 +37,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..core import frontmatter as fm
-from ..core import sources
-from ..core.convert import convert_body
+from ..core import liquid_jekyll, sources
+from ..core.convert import convert_body, page_vars
 from ..core.sources import JEKYLL_SUFFIXES, SourceIndex
 from ..core.warnings_ import W
 from . import checks as registry
@@ -87,7 +87,8 @@ class Settings:
     show_future: bool = False
     heading_anchors: int = 0
     jekyll: bool = True  # kiji_jekyll: bodies are converted from Jekyll's Liquid and kramdown
-    jekyll_site: dict[str, str] = field(default_factory=dict)  # {{ site.x }} values
+    jekyll_site: dict[str, str] = field(default_factory=dict)  # {{ site.x }} defaults
+    jekyll_root: str = "_jekyll"  # kiji_jekyll_site: the old site's _config.yml, _data, _includes
     max_image_bytes: int = MAX_IMAGE_BYTES
     max_image_pixels: int = MAX_IMAGE_PIXELS
     extensions: tuple[str, ...] = ()  # myst_enable_extensions (MyST's default: none)
@@ -188,6 +189,10 @@ def settings_from_conf(conf: dict[str, Any], now: str | None = None) -> Settings
     # The kiji extension adds .md and .markdown (and Jekyll's others) whatever conf.py says.
     s.suffixes = tuple(dict.fromkeys((*s.suffixes, ".md", ".markdown", *JEKYLL_SUFFIXES)))
     s.jekyll = conf.get("kiji_jekyll") is not False
+    root = conf.get("kiji_jekyll_site", "_jekyll")
+    s.jekyll_root = root if isinstance(root, str) else ""
+    if s.jekyll_root:
+        s.exclude = (*s.exclude, s.jekyll_root)  # as the build: Liquid's input, not pages
     base = conf.get("kiji_baseurl")
     s.jekyll_site = {
         "url": "",  # html_baseurl comes from the environment on Read the Docs: not a literal
@@ -268,6 +273,7 @@ class Site:
         self.index = SourceIndex()  # post_url / link targets, as the build's
         self._exists: dict[str, bool] = {}
         self._finished = False
+        self._liquid_env: liquid_jekyll.JekyllEnvironment | None = None
         self._by_docname: tuple[dict[str, Doc], int] | None = None  # (table, files it saw)
 
     # -- files ---------------------------------------------------------------------------------
@@ -342,6 +348,14 @@ class Site:
     def _scan(self, doc: Doc) -> Body:
         return _read_body(self.settings, self.index, doc.lines, doc.first, None)[2]
 
+    def liquid_env(self) -> liquid_jekyll.JekyllEnvironment:
+        """Liquid's site as the build loads it (the old _config.yml and _data), made once."""
+        if self._liquid_env is None:
+            root = self.source / self.settings.jekyll_root if self.settings.jekyll_root else None
+            site, _problems = liquid_jekyll.load_site(root, self.settings.jekyll_site)
+            self._liquid_env = liquid_jekyll.JekyllEnvironment(site)
+        return self._liquid_env
+
     def finish(self, found: dict[str, str], progress: Progress | None = None) -> None:
         """Convert post bodies from Jekyll as the build does, then scan every body once.
 
@@ -360,7 +374,9 @@ class Site:
                 self.index,
                 d.lines,
                 d.first,
-                None if d.post is None else (d.post.title or ""),
+                d.post,
+                d.path,
+                self.liquid_env() if d.post is not None else None,
             )
             for d in docs
         )
@@ -410,23 +426,39 @@ class Site:
 
 
 def _read_body(
-    settings: Settings, index: SourceIndex, lines: list[str], first: int, title: str | None
+    settings: Settings,
+    index: SourceIndex,
+    lines: list[str],
+    first: int,
+    post: fm.Post | None,
+    path: Path | None = None,
+    liquid_env: liquid_jekyll.JekyllEnvironment | None = None,
 ) -> tuple[list[str], list[fm.Problem], Body]:
-    """(lines, problems, body) of a file: a post's body converted as the build converts it, then
-    read as MyST reads it. ``title`` is None for a page that is not a post."""
+    """(lines, problems, body) of a file: a post's body converted as the build converts it
+    (:func:`kiji.core.convert.convert_body`), then read as MyST reads it. ``post`` is None for
+    a page that is not a post."""
     problems: list[fm.Problem] = []
-    if settings.jekyll and title is not None:
-        text, problems = convert_body(
+    if settings.jekyll and post is not None and liquid_env is not None:
+        info = {
+            "title": post.title or "",
+            "date": post.date.isoformat() if post.date else None,
+            "tags": list(post.tags),
+            "categories": list(post.categories),
+            "slug": post.slug,
+        }
+        result = convert_body(
             "\n".join(lines[first:]),
+            env=liquid_env,
             first_line=first + 1,
-            site=settings.jekyll_site,
-            page={"title": title} if title else {},
+            page=page_vars(post.data, info),
+            page_dir=path.parent if path is not None else None,
             resolve_post=index.resolve_post,
             resolve_link=index.resolve_link,
         )
+        problems = result.problems
         # Links are checked in the converted text: what MyST will read.
-        lines = lines[:first] + text.split("\n")
-    liquid = title is not None and not settings.jekyll
+        lines = lines[:first] + result.text.split("\n")
+    liquid = post is not None and not settings.jekyll
     return lines, problems, scan_body(lines, first, settings.extensions, liquid=liquid)
 
 

@@ -105,6 +105,9 @@ class Post:
     lang: str | None = None
     slug: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # The mapping as YAML/TOML gave it (Jekyll's ``page`` for Liquid). Never stored in the
+    # environment: the build hands it from source-read to the Liquid step of the same read.
+    data: dict[str, Any] = field(default_factory=dict)
     format: str | None = None  # "yaml", "toml" or None (no front matter)
     fm_lines: int = 0  # lines taken by the front matter block, delimiters included
     text: str = ""  # the whole decoded file, newlines normalised
@@ -573,7 +576,8 @@ def _parse_post(data: bytes, filename: str, default_tz: tzinfo) -> Post:
             raw = loaded
     elif text.strip() and not located:
         post.warn(W.FRONTMATTER, "no front matter: the title, date and tags come from the file", 1)
-    _fill(post, _Fields(post, raw if isinstance(raw, dict) else {}, block, start + 1), filename, default_tz)
+    post.data = {str(k): v for k, v in raw.items()} if isinstance(raw, dict) else {}
+    _fill(post, _Fields(post, post.data, block, start + 1), filename, default_tz)
     return post
 
 

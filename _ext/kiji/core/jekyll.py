@@ -1,21 +1,13 @@
-"""Jekyll post bodies → MyST: Liquid tags, kramdown extensions and Vim-style ``<Esc>`` text.
+"""Jekyll post bodies → MyST: kramdown extensions and Vim-style ``<Esc>`` text.
 
-Pure Python (no Sphinx import), like :mod:`kiji.frontmatter`. :func:`convert` takes the body of a
-post (the text after its front matter) and returns a body with exactly as many lines, plus located
-:class:`~kiji.frontmatter.Problem` objects. Keeping the line count is what lets MyST's own
-warnings keep the line numbers of the file the author edits: every multi-line construct is
-rewritten in place, padded with blank lines, or moved onto an adjacent blank line.
+Pure Python (no Sphinx import), like :mod:`kiji.frontmatter`. Liquid has run before
+(:mod:`kiji.liquid_jekyll`); :func:`convert` takes its output and returns a body with exactly as
+many lines, plus located :class:`~kiji.frontmatter.Problem` objects. Keeping the line count is what
+lets MyST's own warnings keep the line numbers of the file the author edits: every multi-line
+construct is rewritten in place, padded with blank lines, or moved onto an adjacent blank line.
 
 What is converted:
 
-* Liquid: ``{% highlight %}`` blocks become code fences (``linenos``/``mark_lines`` through the
-  ``{kiji-highlight}`` directive that :mod:`kiji.migrate` registers); ``{% raw %}`` keeps its
-  content literally; ``{% post_url %}`` and ``{% link %}`` become links to the documents the
-  caller's resolvers name; ``{{ site.* }}`` and ``{{ page.* }}`` come from the caller's mappings;
-  ``{% comment %}`` becomes a MyST comment (hidden, as in Jekyll). Any other Liquid is kept as
-  visible text (every ASCII punctuation character backslash-escaped, so MyST shows it verbatim)
-  with a problem. Liquid inside code (fences, indented code, code spans) is left alone, except
-  ``{% raw %}…{% endraw %}`` pairs, which authors wrote only to protect that code from Liquid.
 * kramdown: block and span attribute lists (``{: #id .class}``), header ids (``## T {#id}``),
   ``{:toc}``, ``{::comment}``, ``{::nomarkdown}``, ``{::options}``, ``^`` block ends and
   abbreviation definitions. Attribute lists become HTML comment markers
@@ -29,12 +21,6 @@ What is converted:
 
 What differs from Jekyll, on purpose or because MyST cannot do otherwise:
 
-* Liquid is not run: loops, conditions, ``include``, ``assign`` and filters stay visible as text
-  (with a warning) instead of being evaluated; only ``site.*``/``page.*`` values from the
-  caller's mappings and ``'…' | relative_url``/``absolute_url`` are. Liquid inside code is shown
-  as written (Jekyll would have run it; authors protect such code with ``raw`` anyway).
-* ``{{ site.baseurl }}`` in a Markdown link or image destination is dropped: MyST paths start at
-  the source folder and Sphinx makes every link relative, so the prefix would break them.
 * ``<Esc>``-style tags are shown; Jekyll wrote them as unknown elements the browser hides.
 * kramdown key/value attributes (``target="_blank"``, ``title=``) and attribute list
   definitions cannot be put on docutils nodes: removed with a warning. Abbreviation
@@ -51,10 +37,7 @@ What differs from Jekyll, on purpose or because MyST cannot do otherwise:
 
 from __future__ import annotations
 
-import html
 import re
-import shlex
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
@@ -63,20 +46,14 @@ from .warnings_ import W
 
 __all__ = [
     "Attrs",
-    "Highlight",
     "MARKER_RE",
-    "DOC_SCHEME",
     "convert",
-    "parse_highlight",
     "parse_ial",
     "decode_marker",
 ]
 
-# Raw HTML can only name a document through a placeholder URL; kiji.migrate replaces it with the
-# page's relative URL once the builder is known.
-DOC_SCHEME = "kiji-doc:"
+# A kramdown attribute list, carried through MyST as an HTML comment to kiji.migrate.
 MARKER_RE = re.compile(r"^<!-- kiji-attrs (prev|next|span|head) (\S*) -->$")
-HIGHLIGHT_DIRECTIVE = "kiji-highlight"
 
 # --------------------------------------------------------------------------- HTML names
 
@@ -130,35 +107,8 @@ _HR = re.compile(r"[ ]{0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$
 _SETEXT = re.compile(r"[ ]{0,3}(?:=+|-+)[ \t]*$")
 
 
-def _liquid_pattern(tag: str, var: str) -> str:
-    # A tag never runs over a blank line (a lone "{%" must not swallow the rest of the post).
-    body = r"(?:(?!%s)(?!\n[ \t]*\n).){0,2000}?"
-    return (
-        r"\{%-?\s*(?P<"
-        + tag
-        + ">"
-        + body % r"%\}"
-        + r")\s*-?%\}"
-        + "|"
-        + r"\{\{-?\s*(?P<"
-        + var
-        + ">"
-        + body % r"\}\}"
-        + r")\s*-?\}\}"
-    )
-
-
-_LIQUID = re.compile(_liquid_pattern("tag", "var"), re.DOTALL)
-_RAW_MARK = re.compile(r"\{%-?\s*(raw|endraw)\s*-?%\}")
-_TAG_NAME = re.compile(r"\s*([A-Za-z_][\w-]*)")
-
-_HIGHLIGHT_LINE = re.compile(
-    r"(?P<indent>[ \t]*)\{%-?\s*highlight\s+(?P<args>(?:(?!%\}).)*?)\s*-?%\}(?P<rest>.*)$"
-)
-_ENDHIGHLIGHT = re.compile(r"\{%-?\s*endhighlight\s*-?%\}")
-_COMMENT_OPEN = re.compile(r"[ \t]*(\{%-?\s*comment\s*-?%\}|\{::comment\})")
+_COMMENT_OPEN = re.compile(r"[ \t]*(\{::comment\})")
 _COMMENT_END = {
-    "liquid": re.compile(r"\{%-?\s*endcomment\s*-?%\}"),
     "kramdown": re.compile(r"\{:/(?:comment)?\}"),
 }
 _NOMARKDOWN_OPEN = re.compile(r"[ \t]*\{::nomarkdown\}[ \t]*$")
@@ -173,15 +123,10 @@ _HEAD_ID = re.compile(r"(?P<head>.*?\S)[ \t]*\{(?P<body>#[^\s{}]+|:[^{}]*)\}[ \t
 _INLINE = re.compile(
     r"(?P<bs>\\[\\`<])"
     r"|(?P<code>`+)"
-    r"|(?P<liquid>" + _liquid_pattern("tag", "var") + ")"
     r"|(?P<kx>\{::(?P<kxname>comment|nomarkdown|options)\b[^}\n]*\}|\{:/(?:comment|nomarkdown)?\})"
     r"|(?P<ial>\{:(?!:)[^}\n]*\})"
     r"|(?P<html></?(?P<name>[A-Za-z][A-Za-z0-9-]*)(?P<attrs>(?:\s[^<>]*?)?)\s*/?>)",
     re.DOTALL,
-)
-_DEST_BEFORE = re.compile(r"\]\(\s*<?[^\s()<>]*$|^[ ]{0,3}\[[^\]]+\]:\s*<?[^\s<>]*$")
-_URL_PREFIX_THEN_DOC = re.compile(
-    r"(?:\{\{-?\s*site\.(?:url|baseurl)\s*-?\}\})*\{%-?\s*(?:post_url|link)\s"
 )
 _MARKDOWN_ATTR = re.compile(r"""\s+markdown\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+?))(?=[\s/>])""")
 
@@ -191,11 +136,6 @@ _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 def _md_escape(text: str) -> str:
     """Every ASCII punctuation character backslash-escaped: MyST shows the text verbatim."""
     return _PUNCT.sub(r"\\\1", text)
-
-
-def _brace_escape(text: str) -> str:
-    """Only Liquid's delimiters escaped: the rest stays Markdown, as it was in Jekyll."""
-    return re.sub(r"([{}%])", r"\\\1", text)
 
 
 def _newlines(text: str) -> str:
@@ -218,13 +158,6 @@ def _columns(line: str) -> tuple[int, int]:
         else:
             return col, i
     return col, len(line)
-
-
-def _path_for_link(path: str) -> str:
-    """A MyST link destination for a srcdir-absolute path (MyST percent-decodes these)."""
-    return "".join(
-        {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"}.get(c, c) for c in path
-    )
 
 
 # --------------------------------------------------------------------------- public helpers
@@ -284,37 +217,6 @@ def decode_marker(text: str) -> tuple[str, Attrs] | None:
     return m.group(1), parse_ial(unquote(m.group(2)))
 
 
-@dataclass
-class Highlight:
-    """The arguments of ``{% highlight lang [linenos] [mark_lines="1 2"] %}``."""
-
-    language: str = "text"
-    linenos: bool = False
-    emphasize: list[int] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
-
-
-def parse_highlight(args: str) -> Highlight:
-    """Parse the highlight tag's arguments (Jekyll's syntax; never raises)."""
-    try:
-        words = shlex.split(args)
-    except ValueError:
-        words = args.split()
-    result = Highlight()
-    if words:
-        lang = words[0].lower()
-        result.language = LEXERS.get(lang, lang)
-    for word in words[1:]:
-        key, _, value = word.partition("=")
-        if key == "linenos":
-            result.linenos = True
-        elif key in ("mark_lines", "hl_lines"):
-            result.emphasize.extend(int(n) for n in re.findall(r"\d+", value))
-        else:
-            result.unknown.append(word)
-    return result
-
-
 # --------------------------------------------------------------------------- convert
 
 
@@ -322,20 +224,14 @@ def convert(
     body: str,
     *,
     first_line: int,
-    site: Mapping[str, str],
-    page: Mapping[str, str],
-    resolve_post: Callable[[str], str | None],
-    resolve_link: Callable[[str], str | None],
 ) -> tuple[str, list[Problem]]:
-    """Convert a Jekyll post body to MyST; same number of lines out, never raises.
+    """Convert kramdown and HTML habits of a body (Liquid already run) to MyST; never raises.
 
-    ``first_line`` is the 1-based line of the body's first line in the file (problems are
-    located with it). ``site`` and ``page`` give ``{{ site.x }}`` and ``{{ page.x }}``;
-    ``resolve_post`` maps a ``post_url`` name and ``resolve_link`` a ``link`` path to a
-    srcdir-absolute MyST path (``/posts/2019-01-07-hello.md``) or None.
+    The same number of lines comes out. ``first_line`` is the 1-based line of the body's first
+    line in the file (problems are located with it).
     """
     try:
-        converter = _Converter(body, first_line, site, page, resolve_post, resolve_link)
+        converter = _Converter(body, first_line)
         text = converter.run()
         if text.count("\n") != body.count("\n"):  # pragma: no cover - a bug; never lose lines
             raise RuntimeError("line count changed")
@@ -363,22 +259,12 @@ class _Converter:
         self,
         body: str,
         first_line: int,
-        site: Mapping[str, str],
-        page: Mapping[str, str],
-        resolve_post: Callable[[str], str | None],
-        resolve_link: Callable[[str], str | None],
     ) -> None:
         self.body = body
         self.lines = body.split("\n")
         self.out = list(self.lines)
         self.first_line = first_line
-        self.site = site
-        self.page = page
-        self.resolve_post = resolve_post
-        self.resolve_link = resolve_link
         self.problems: list[Problem] = []
-        self.in_raw = False
-        self.raw_line = 0
         # kramdown's {::options parse_block_html="true" /}: Markdown inside HTML blocks is read.
         self.parse_block_html = bool(re.search(r"\{::options[^}]*parse_block_html=\"?true", body))
 
@@ -388,20 +274,7 @@ class _Converter:
 
     def run(self) -> str:
         for block in self._scan():
-            if block.kind in ("prose", "html", "nomarkdown"):
-                # the scanner decided the block structure with this Liquid raw state
-                if block.data["raw"] and not self.in_raw:
-                    self.raw_line = self.first_line + block.start
-                self.in_raw = block.data["raw"]
             getattr(self, f"_do_{block.kind}")(block)
-        if self.in_raw:
-            self.problems.append(
-                Problem(
-                    W.LIQUID,
-                    "{% raw %} is never closed: the rest of the post is shown literally",
-                    self.raw_line,
-                )
-            )
         return "\n".join(self.out)
 
     # -- block structure ------------------------------------------------------------------------
@@ -411,8 +284,6 @@ class _Converter:
         n = len(lines)
         blocks: list[_Block] = []
         prose_start: int | None = None
-        prose_raw = False
-        in_raw = False
         prev = "blank"  # blank | para | other: can an indented code block start here?
         list_indent: int | None = None
         kinds = [""] * n
@@ -420,12 +291,11 @@ class _Converter:
         def flush(end: int) -> None:
             nonlocal prose_start
             if prose_start is not None and end >= prose_start:
-                blocks.append(_Block("prose", prose_start, end, {"raw": prose_raw}))
+                blocks.append(_Block("prose", prose_start, end))
             prose_start = None
 
         def add(block: _Block) -> None:
             flush(block.start - 1)
-            block.data["raw"] = in_raw
             blocks.append(block)
             for k in range(block.start, block.end + 1):
                 kinds[k] = block.kind
@@ -435,7 +305,7 @@ class _Converter:
             line = lines[i]
             if not line.strip():
                 if prose_start is None:
-                    prose_start, prose_raw = i, in_raw
+                    prose_start = i
                 kinds[i] = "blank"
                 prev = "blank"
                 i += 1
@@ -470,25 +340,15 @@ class _Converter:
                 i = end + 1
                 continue
 
-            if not in_raw:
-                # {% highlight %} … {% endhighlight %}
-                hl = _HIGHLIGHT_LINE.match(line)
-                if hl:
-                    block = self._highlight_block(i, hl, kinds)
-                    if block is not None:
-                        add(block)
-                        prev = "other"
-                        i = block.end + 1
-                        continue
-                # {% comment %} / {::comment} starting a line and ending one
-                cm = _COMMENT_OPEN.match(line)
-                if cm:
-                    end = self._comment_end(i, cm)
-                    if end is not None:
-                        add(_Block("comment", i, end))
-                        prev = "other"
-                        i = end + 1
-                        continue
+            # {% comment %} / {::comment} starting a line and ending one
+            cm = _COMMENT_OPEN.match(line)
+            if cm:
+                end = self._comment_end(i, cm)
+                if end is not None:
+                    add(_Block("comment", i, end))
+                    prev = "other"
+                    i = end + 1
+                    continue
             if _NOMARKDOWN_OPEN.match(line):
                 end = next((k for k in range(i + 1, n) if _NOMARKDOWN_END.match(lines[k])), None)
                 if end is not None:
@@ -522,17 +382,13 @@ class _Converter:
                 if block is not None:
                     add(block)
                     prev = "other"
-                    # raw markers in HTML still open and close Liquid raw regions
-                    for k in range(block.start, block.end + 1):
-                        in_raw = self._toggle_raw(lines[k], in_raw)
                     i = block.end + 1
                     continue
 
             # prose
             if prose_start is None:
-                prose_start, prose_raw = i, in_raw
+                prose_start = i
             kinds[i] = "prose"
-            in_raw = self._toggle_raw(line, in_raw)
             if item:
                 list_indent = self._item_indent(content, item)
                 prev = "para"
@@ -559,16 +415,6 @@ class _Converter:
         return marker_end + (gap if gap <= 4 else 1)
 
     @staticmethod
-    def _toggle_raw(line: str, in_raw: bool) -> bool:
-        """Liquid raw state after ``line``; markers inside code spans do not count."""
-        text = re.sub(r"(`+)(?:(?!\1).)+?\1", "", line)
-        for m in _LIQUID.finditer(text):  # the same tokens as the prose pass sees
-            name = _TAG_NAME.match(m.group("tag") or "")
-            if name and name.group(1) == ("endraw" if in_raw else "raw"):
-                in_raw = not in_raw
-        return in_raw
-
-    @staticmethod
     def _is_fence_close(line: str, opener: str) -> bool:
         quote_m = _QUOTE.match(line)
         content = line[quote_m.end() :] if quote_m else line
@@ -586,55 +432,13 @@ class _Converter:
         return len(self.lines) - 1  # unclosed: code to the end, as CommonMark does
 
     def _comment_end(self, start: int, cm: re.Match[str]) -> int | None:
-        kind = "liquid" if cm.group(1).startswith("{%") else "kramdown"
-        end_re = _COMMENT_END[kind]
+        end_re = _COMMENT_END["kramdown"]
         for k in range(start, len(self.lines)):
             text = self.lines[k][cm.end() :] if k == start else self.lines[k]
             m = end_re.search(text)
             if m:
                 return k if not text[m.end() :].strip() else None
         return None
-
-    def _highlight_block(self, i: int, hl: re.Match[str], kinds: list[str]) -> _Block | None:
-        lines = self.lines
-        end = next(
-            (
-                k
-                for k in range(i, len(lines))
-                if _ENDHIGHLIGHT.search(lines[k][hl.end("args") if k == i else 0 :])
-            ),
-            None,
-        )
-        if end is None:
-            return None  # unclosed: the tag is shown as text with a warning
-        data: dict = {
-            "indent": hl.group("indent"),
-            "args": hl.group("args"),
-            "rest": hl.group("rest"),
-        }
-        close_line = lines[end]
-        if end == i:
-            # {% highlight x %}code{% endhighlight %} on one line: an inline code span is the
-            # honest rendering; keep it as prose and warn there.
-            return None
-        m = _ENDHIGHLIGHT.search(close_line)
-        data["before"], data["after"] = close_line[: m.start()], close_line[m.end() :]
-        data["steal_before"] = bool(hl.group("rest").strip())
-        data["steal_after"] = bool(data["before"].strip()) or bool(data["after"].strip())
-        start = i
-        if data["steal_before"]:
-            if i == 0 or kinds[i - 1] != "blank":
-                return None
-            start = i - 1
-        stop = end
-        if data["steal_after"]:
-            if bool(data["before"].strip()) and bool(data["after"].strip()):
-                return None  # code, the end tag and text on one line: nowhere to put all three
-            if end + 1 >= len(lines) or lines[end + 1].strip():
-                return None
-            stop = end + 1
-        data["open"], data["close"] = i, end
-        return _Block("highlight", start, stop, data)
 
     def _html_block(self, i: int, stripped: str, in_para: bool, quoted: bool) -> _Block | None:
         """CommonMark's seven HTML block kinds, extended to kramdown's closing-tag rule."""
@@ -709,75 +513,12 @@ class _Converter:
                     return k
         return None
 
-    # -- code blocks: left alone but for {% raw %} pairs ---------------------------------------
-    def _strip_raw_pairs(self, first: int, last: int) -> None:
-        """Remove ``{% raw %}``/``{% endraw %}`` from code lines ``first..last`` when they pair up.
-
-        A marker alone on the first or last code line would leave a blank code line: the fence
-        line moves onto it instead (see :meth:`_move_fences`).
-        """
-        if first > last:
-            return
-        text = "\n".join(self.out[first : last + 1])
-        marks = [m.group(1) for m in _RAW_MARK.finditer(text)]
-        if not marks or marks.count("raw") != marks.count("endraw") or marks[0] != "raw":
-            return
-        self.out[first : last + 1] = _RAW_MARK.sub("", text).split("\n")
-
+    # -- code blocks: left alone ---------------------------------------------------------------
     def _do_fence(self, block: _Block) -> None:
-        last = block.end - 1 if block.data.get("closed") else block.end
-        self._strip_raw_pairs(block.start + 1, last)
-        self._move_fences(block.start, last + 1 if block.data.get("closed") else None)
-
-    def _move_fences(self, open_i: int, close_i: int | None) -> None:
-        """After raw markers were removed, move a fence onto an emptied first/last code line."""
-        first, last = open_i + 1, (close_i - 1 if close_i is not None else None)
-        if first < len(self.out) and (last is None or first <= last) and self._emptied(first):
-            self.out[first], self.out[open_i] = self.out[open_i], ""
-        if close_i is not None and last is not None and last > first and self._emptied(last):
-            self.out[last], self.out[close_i] = self.out[close_i], ""
-
-    def _emptied(self, i: int) -> bool:
-        """A line that had text and is blank now: it held only a raw marker."""
-        return not self.out[i].strip() and bool(self.lines[i].strip())
+        pass  # MyST reads fences as they are
 
     def _do_indented(self, block: _Block) -> None:
-        # Blank lines at the edges of an indented code block are not part of it: no moving needed.
-        self._strip_raw_pairs(block.start, block.end)
-
-    def _do_highlight(self, block: _Block) -> None:
-        d = block.data
-        o, c = d["open"], d["close"]
-        hl = parse_highlight(d["args"])
-        for word in hl.unknown:
-            self.warn(W.LIQUID, f"highlight option {word!r} is not supported; ignored", o)
-        code = [d["rest"]] if d["steal_before"] else []
-        code += self.lines[o + 1 : c]
-        if d["before"].strip():
-            code.append(d["before"])
-        longest = max((len(s.lstrip()) - len(s.lstrip().lstrip("`")) for s in code), default=0)
-        fence = "`" * max(3, longest + 1)
-        if hl.linenos or hl.emphasize:
-            info = f"{{{HIGHLIGHT_DIRECTIVE}}} {d['args'].strip()}"
-        else:
-            info = hl.language
-        indent = d["indent"]
-        if d["steal_before"]:
-            self.out[o - 1], self.out[o] = indent + fence + info, indent + d["rest"]
-        else:
-            self.out[o] = indent + fence + info
-        if d["before"].strip():
-            self.out[c], self.out[c + 1] = d["before"], indent + fence
-        elif d["after"].strip():
-            self.out[c], self.out[c + 1] = indent + fence, d["after"]
-        else:
-            self.out[c] = indent + fence
-        first = o if d["steal_before"] else o + 1
-        last = c if d["before"].strip() else c - 1
-        self._strip_raw_pairs(first, last)
-        open_i = o - 1 if d["steal_before"] else o
-        close_i = c + 1 if d["before"].strip() else c
-        self._move_fences(open_i, close_i)
+        pass  # MyST reads indented code as it is
 
     def _do_comment(self, block: _Block) -> None:
         # A MyST comment line per line: hidden, as Liquid and kramdown hide them.
@@ -790,11 +531,6 @@ class _Converter:
         fence = "`" * max(3, longest + 1)
         self.out[block.start] = fence + "{raw} html"
         self.out[block.end] = fence
-        if block.end - block.start > 1:
-            text = "\n".join(inner)
-            self.out[block.start + 1 : block.end] = self._liquid_html(text, block.start + 1).split(
-                "\n"
-            )
 
     # -- HTML blocks ----------------------------------------------------------------------------
     def _do_html(self, block: _Block) -> None:
@@ -820,19 +556,7 @@ class _Converter:
             # CommonMark's HTML block and make indented HTML a code block.
             lines = [line if line.strip() else "<!-- -->" for line in lines]
         text = "\n".join(lines)
-        self.out[block.start : block.end + 1] = self._liquid_html(text, block.start).split("\n")
-
-    def _liquid_html(self, text: str, index: int) -> str:
-        """Liquid inside raw HTML: values HTML-escaped, links through :data:`DOC_SCHEME`."""
-        parts: list[str] = []
-        pos = 0
-        for m in _LIQUID.finditer(text):
-            parts.append(text[pos : m.start()])
-            pos = m.end()
-            line = index + text.count("\n", 0, m.start())
-            parts.append(self._liquid(m, text, line, context="html"))
-        parts.append(text[pos:])
-        return "".join(parts)
+        self.out[block.start : block.end + 1] = text.split("\n")
 
     # -- prose ----------------------------------------------------------------------------------
     def _do_prose(self, block: _Block) -> None:
@@ -953,18 +677,11 @@ class _Converter:
                 close = re.compile(rf"(?<!`){ticks}(?!`)")
                 c = close.search(text, m.end())
                 if c and not re.search(r"\n[ \t]*\n", text[m.end() : c.start()]):
-                    span = text[m.start() : c.end()]
-                    marks = [x.group(1) for x in _RAW_MARK.finditer(span)]
-                    if marks and marks[0] == "raw" and marks.count("raw") == marks.count("endraw"):
-                        span = _RAW_MARK.sub("", span)
-                    parts.append(span)
+                    parts.append(text[m.start() : c.end()])
                     pos = c.end()
                 else:
                     parts.append(ticks)
                     pos = m.end()
-            elif m.group("liquid") is not None:
-                replacement, pos = self._liquid_at(m, text, line)
-                parts.append(replacement)
             elif m.group("kx") is not None:
                 replacement, pos = self._kramdown_ext(m, text, line)
                 parts.append(replacement)
@@ -988,8 +705,6 @@ class _Converter:
 
     def _html_tag(self, m: re.Match[str], text: str, line: int) -> str:
         tag = m.group("html")
-        if "{%" in tag or "{{" in tag:
-            return self._liquid_html(tag, line)
         name = m.group("name")
         if m.group("attrs").strip():
             return tag
@@ -1027,124 +742,3 @@ class _Converter:
             W.KRAMDOWN, f"kramdown extension {_short(token)} is not closed; shown as text", line
         )
         return _md_escape(token), m.end()
-
-    # -- Liquid ---------------------------------------------------------------------------------
-    def _liquid_at(self, m: re.Match[str], text: str, line: int) -> tuple[str, int]:
-        """A Liquid token in prose: the replacement and the position to go on from."""
-        token = m.group("liquid")
-        tag_body = m.group("tag")
-        name_m = _TAG_NAME.match(tag_body) if tag_body is not None else None
-        name = name_m.group(1) if name_m else ""
-        if self.in_raw:
-            if name == "endraw":
-                self.in_raw = False
-                return _newlines(token), m.end()
-            return _brace_escape(token), m.end()
-        if name == "raw":
-            self.in_raw = True
-            self.raw_line = self.first_line + line
-            return _newlines(token), m.end()
-        if name == "comment":
-            c = _COMMENT_END["liquid"].search(text, m.end())
-            if c:
-                return _newlines(text[m.start() : c.end()]), c.end()
-            self.warn(
-                W.LIQUID,
-                "{% comment %} is not closed in this part of the post; shown as text",
-                line,
-            )
-            return _md_escape(token), m.end()
-        # Liquid just before (``{{ site.baseurl }}{% post_url x %}``) is part of the same URL.
-        before = _LIQUID.sub("x", text[text.rfind("\n", 0, m.start()) + 1 : m.start()])
-        context = "dest" if _DEST_BEFORE.search(before) else "text"
-        return self._liquid(m, text, line, context=context), m.end()
-
-    def _liquid(self, m: re.Match[str], text: str, line: int, *, context: str) -> str:
-        """Replacement for one Liquid token in ``context`` (text, dest or html)."""
-        token = m.group(0)
-        groups = m.groupdict()
-        tag_body, var_body = groups.get("tag"), groups.get("var")
-        pad = _newlines(token)
-
-        def literal(message: str) -> str:
-            self.warn(W.LIQUID, message, line)
-            return token if context == "html" else _md_escape(token)
-
-        if tag_body is not None:
-            name_m = _TAG_NAME.match(tag_body)
-            name = name_m.group(1) if name_m else ""
-            arg = tag_body[name_m.end() :].strip() if name_m else ""
-            if context == "html" and name in ("raw", "endraw"):
-                self.in_raw = name == "raw"
-                if self.in_raw:
-                    self.raw_line = self.first_line + line
-                return pad
-            if context == "html" and self.in_raw:
-                return token
-            if name in ("post_url", "link"):
-                target = arg.strip("'\"")
-                if name == "post_url":
-                    target = target.strip("/")  # Jekyll writes a post in a subfolder as /sub/name
-                resolver = self.resolve_post if name == "post_url" else self.resolve_link
-                try:
-                    path = resolver(target) if target and "{" not in target else None
-                except Exception:  # noqa: BLE001 - a resolver bug is one missing link, not a crash
-                    path = None
-                if not path:
-                    what = "post" if name == "post_url" else "file"
-                    return literal(
-                        f"{{% {name} {_short(target, 80)} %}}: no such {what} (or it is a draft, "
-                        "unpublished or future post, which are not built); shown as text"
-                    )
-                if "#" in path or "%" in path:
-                    return literal(
-                        f"{{% {name} {_short(target, 80)} %}}: the file name of {path!r} has "
-                        "'#' or '%', which Markdown links cannot reach; re-import it with the "
-                        "importer (it renames such files)"
-                    )
-                if context == "html":
-                    return html.escape(DOC_SCHEME + path) + pad
-                if context == "dest":
-                    return _path_for_link(path) + pad
-                return f"[](<{path}>)" + pad
-            if name in ("highlight", "endhighlight"):
-                return literal(
-                    f"{{% {name} %}} must stand on a line of its own around a code block; "
-                    "shown as text"
-                )
-            if name in ("endraw", "endcomment"):
-                return literal(f"{{% {name} %}} without its opening tag; shown as text")
-            return literal(f"Liquid tag {_short(token)} is not converted; shown as text")
-
-        expr = (var_body or "").strip()
-        value = self._variable(expr)
-        if value is None:
-            return literal(f"Liquid variable {_short(token)} is not converted; shown as text")
-        is_url_var = bool(re.match(r"site\.(?:url|baseurl)$", expr))
-        if is_url_var and context in ("dest", "html") and _URL_PREFIX_THEN_DOC.match(text, m.end()):
-            return pad  # the link that follows is made relative to the page: no prefix
-        if is_url_var and context == "dest" and expr == "site.baseurl":
-            return pad  # a MyST path is rooted at the source folder: the base URL is implied
-        if context == "html":
-            return html.escape(value) + pad
-        if context == "dest":
-            return value + pad
-        return _md_escape(value) + pad
-
-    def _variable(self, expr: str) -> str | None:
-        m = re.fullmatch(r"(site|page)\.([\w-]+)", expr)
-        if m:
-            mapping = self.site if m.group(1) == "site" else self.page
-            value = mapping.get(m.group(2))
-            return None if value is None else str(value)
-        m = re.fullmatch(r"""(['"])([^'"]*)\1\s*\|\s*(relative_url|absolute_url)""", expr)
-        if m:
-            path = m.group(2)
-            base = str(self.site.get("baseurl", "") or "")
-            if path and not path.startswith("/"):
-                path = "/" + path
-            url = base + path
-            if m.group(3) == "absolute_url":
-                url = str(self.site.get("url", "") or "") + url
-            return url
-        return None

@@ -12,13 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from .. import __version__
-from ..core import jekyll
-from . import config, events, feeds, listings, migrate, nodes, posts, redirects, seo
+from ..core import liquid_jekyll
+from . import config, events, feeds, listings, migrate, nodes, oldurls, posts, redirects, seo
 from .domain import ENV_VERSION, KijiDomain, KijiXRefRole
 from .search import KijiSearchDomain
 
 #: Every module's configuration values (``name -> (default, rebuild, types, description)``).
-CONFIG_TABLES = (config.CONFIG, seo.CONFIG, feeds.CONFIG, redirects.CONFIG, migrate.CONFIG)
+CONFIG_TABLES = (
+    config.CONFIG, seo.CONFIG, feeds.CONFIG, redirects.CONFIG, migrate.CONFIG, oldurls.CONFIG,
+)  # fmt: skip
 
 
 def setup(app: Any) -> dict[str, Any]:
@@ -35,7 +37,10 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_directive("postlist", listings.PostListDirective)
     app.add_directive("tagcloud", listings.TagCloudDirective)
     app.add_directive("archive", listings.ArchiveDirective)
-    app.add_directive(jekyll.HIGHLIGHT_DIRECTIVE, migrate.HighlightDirective)
+    app.add_directive(liquid_jekyll.HIGHLIGHT_DIRECTIVE, migrate.HighlightDirective)
+    # Old Jekyll URLs → new pages (before MyST resolves references); raw HTML anchors.
+    app.add_post_transform(oldurls.OldUrlLinks)
+    app.add_transform(oldurls.RawAnchorLinks)
     # Ordinary pages get their OpenGraph tags from sphinxext-opengraph; kiji writes the posts'.
     seo.import_opengraph_quietly()
     app.setup_extension("sphinxext.opengraph")

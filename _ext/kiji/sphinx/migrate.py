@@ -1,4 +1,4 @@
-"""Jekyll migration glue: the Sphinx side of :mod:`kiji.jekyll`.
+"""Jekyll migration glue: the Sphinx side of :mod:`kiji.core.convert` (Liquid, then kramdown).
 
 * ``config-inited``: Jekyll's other Markdown suffixes (``.mkdn``, ``.mkd``, ``.mkdown``,
   ``.text``) are read by MyST; ``kiji_baseurl`` is checked.
@@ -6,7 +6,11 @@
   ``jekyll-import.json``) that ``{% post_url %}`` and ``{% link %}`` are resolved against. It is
   built once per read in the main process, before ``-j`` forks, from ``env.found_docs``.
 * ``source-read`` (priority 200, after :func:`kiji.posts.on_source_read` has replaced the front
-  matter with the ``{post}`` fence): the body is converted, problems are logged as located
+  matter with the ``{post}`` fence): the body's Liquid runs with the old site's ``_config.yml``,
+  ``_data`` and ``_includes`` (kept under ``kiji_jekyll_site``, ``docs/_jekyll/``: at build time,
+  so a post copied straight into ``docs/posts/`` builds like an imported one, and a change to the
+  old data shows on the next build without a new import), then kramdown is converted; problems
+  are logged as located
   ``kiji.liquid``/``kiji.kramdown`` warnings; with ``kiji_categories_from_folders`` the folders
   above a ``_posts`` folder are added to the post's categories, as Jekyll does.
 * ``doctree-read`` (priority 90, before the post header, excerpt and table of contents are taken
@@ -18,15 +22,17 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 from weakref import WeakKeyDictionary
 
 from docutils import nodes
 from sphinx.directives.code import CodeBlock
 from sphinx.util import logging
 
-from ..core import jekyll, sources
-from ..core.convert import convert_body
+from ..core import jekyll, liquid_jekyll, sources
+from ..core.convert import convert_body, page_vars
 from ..core.sources import (
     JEKYLL_SUFFIXES,
     SourceIndex,
@@ -38,7 +44,9 @@ from ..core.warnings_ import WARNING_TYPE, W
 logger = logging.getLogger(__name__)
 
 MISSING_TARGET = ".kiji-missing-link-target"
-_DOC_URL = re.compile(re.escape(jekyll.DOC_SCHEME) + r"(/[^\"'\s<>]*)")
+_DOC_URL = re.compile(re.escape(liquid_jekyll.DOC_SCHEME) + r"(/[^\"'\s<>]*)")
+#: The front matter mapping of the document being read, from kiji.sphinx.posts (temp_data).
+FRONT_MATTER = "kiji_front_matter"
 
 
 CONFIG: dict[str, tuple[Any, str, frozenset[type], str]] = {
@@ -51,6 +59,10 @@ CONFIG: dict[str, tuple[Any, str, frozenset[type], str]] = {
         False, "env", frozenset({bool}),
         "folders above a _posts folder are categories of its posts (Jekyll's rule)",
     ),
+    "kiji_jekyll_site": (
+        "_jekyll", "env", frozenset({str}),
+        "folder (in the source folder) with the old site's _config.yml, _data, _includes",
+    ),
 }  # fmt: skip
 
 
@@ -61,6 +73,10 @@ def on_config_inited(app: Any, config: Any) -> None:
     if isinstance(config.source_suffix, dict):
         for suffix in JEKYLL_SUFFIXES:
             config.source_suffix.setdefault(suffix, "markdown")
+    if config.kiji_jekyll_site and config.kiji_jekyll_site not in config.exclude_patterns:
+        # The old site's _includes and _data are Liquid's input, never pages of their own. A new
+        # list: the default value object is shared by every application in the process.
+        config.exclude_patterns = [*config.exclude_patterns, config.kiji_jekyll_site]
     base = config.kiji_baseurl
     if (
         not isinstance(base, str)
@@ -106,6 +122,7 @@ def build_index(app: Any, env: Any) -> SourceIndex:
 def on_env_before_read_docs(app: Any, env: Any, docnames: list[str]) -> None:
     # A cache of the file list, rebuilt before every read (never stale, never pickled).
     _INDEXES[env] = build_index(app, env)
+    _ENVS.pop(env, None)  # the old site's config and data as they are now
 
 
 def _index(app: Any) -> SourceIndex:
@@ -137,40 +154,80 @@ def on_source_read(app: Any, docname: str, source: list[str]) -> None:
     # matter with blank lines: the body proper is what follows the fence.
     start = 2 if lines[:2] == ["```{post}", "```"] else 0
     index = _index(app)
-    site = {"url": site_url(config), "baseurl": config.kiji_baseurl, "title": config.project or ""}
-    page = {"title": info["title"]} if info.get("title") else {}
-    targets: list[str | None] = []
-
-    def noted(resolve: Any) -> Any:
-        def resolver(name: str) -> str | None:
-            path = resolve(name)
-            targets.append(path)
-            return path
-
-        return resolver
-
-    body, problems = convert_body(
+    srcfile = Path(app.env.doc2path(docname))
+    result = convert_body(
         "\n".join(lines[start:]),
+        env=_liquid_env(app),
         first_line=start + 1,
-        site=site,
-        page=page,
-        resolve_post=noted(index.resolve_post),
-        resolve_link=noted(index.resolve_link),
+        page=page_vars(app.env.temp_data.get(FRONT_MATTER, {}), info),
+        page_dir=srcfile.parent,
+        resolve_post=index.resolve_post,
+        resolve_link=index.resolve_link,
     )
-    for path in targets:
+    for path in result.targets:
         # A link names another file: the post is read again when that file changes or goes.
         # An unresolved one depends on a file that never exists, so the post is read again on
         # every build and links as soon as its target is added (Sphinx re-reads a document
         # whose dependency is missing).
         app.env.note_dependency(path.lstrip("/") if path else MISSING_TARGET, docname=docname)
-    for problem in problems:
+    if result.ran_liquid:
+        # The post ran Liquid: it is read again when the old site's config, data or includes change.
+        for dep in _site_files(app):
+            app.env.note_dependency(dep, docname=docname)
+    for problem in result.problems:
         logger.warning(
             problem.message,
             location=(docname, problem.line or None),
             type=WARNING_TYPE,
             subtype=str(problem.subtype),
         )
-    source[0] = "\n".join([*lines[:start], body])
+    source[0] = "\n".join([*lines[:start], result.text])
+
+
+# --------------------------------------------------------------------------- Liquid's site
+
+_ENVS: WeakKeyDictionary[Any, tuple[liquid_jekyll.JekyllEnvironment, list[str]]] = (
+    WeakKeyDictionary()
+)
+
+
+def site_root(app: Any) -> Path | None:
+    """The folder with the old site's ``_config.yml``, ``_data/`` and ``_includes/``."""
+    name = app.config.kiji_jekyll_site
+    if not name:
+        return None
+    root = Path(app.srcdir, name)
+    return root if root.is_dir() else None
+
+
+def _load_liquid_env(app: Any) -> tuple[liquid_jekyll.JekyllEnvironment, list[str]]:
+    config = app.config
+    root = site_root(app)
+    defaults = {"url": site_url(config), "baseurl": config.kiji_baseurl, "title": config.project or ""}
+    site, problems = liquid_jekyll.load_site(root, defaults)
+    for path, message in problems:
+        logger.warning(message, location=str(path), type=WARNING_TYPE, subtype=W.LIQUID)
+    files: list[str] = []
+    if root is not None:
+        srcdir = Path(app.srcdir)
+        files = sorted(
+            str(p.relative_to(srcdir)).replace("\\", "/")
+            for p in root.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.parts)
+        )
+    return liquid_jekyll.JekyllEnvironment(site), files
+
+
+def _liquid_env(app: Any) -> liquid_jekyll.JekyllEnvironment:
+    # Made once per read (and per reader process), never pickled.
+    if app.env not in _ENVS:
+        _ENVS[app.env] = _load_liquid_env(app)
+    return _ENVS[app.env][0]
+
+
+def _site_files(app: Any) -> list[str]:
+    _liquid_env(app)
+    return _ENVS[app.env][1]
 
 
 # --------------------------------------------------------------------------- directives
@@ -179,7 +236,7 @@ def on_source_read(app: Any, docname: str, source: list[str]) -> None:
 class HighlightDirective(CodeBlock):
     """``{kiji-highlight} ruby linenos mark_lines="1 2"``: Jekyll's highlight tag, options and all.
 
-    :func:`kiji.jekyll.convert` writes it for highlight tags with options: a MyST fence has room
+    :mod:`kiji.core.liquid_jekyll` writes it for highlight tags with options: a MyST fence has room
     for arguments only, and an option line would shift every line after it.
     """
 
@@ -188,7 +245,7 @@ class HighlightDirective(CodeBlock):
     final_argument_whitespace = True
 
     def run(self) -> list[nodes.Node]:
-        hl = jekyll.parse_highlight(self.arguments[0] if self.arguments else "")
+        hl = liquid_jekyll.parse_highlight_args(self.arguments[0] if self.arguments else "")
         self.arguments = [hl.language]
         if hl.linenos:
             self.options["linenos"] = True
@@ -283,11 +340,11 @@ def resolve_raw_links(app: Any, doctree: nodes.document, docname: str) -> None:
     env = app.env
     for raw in list(doctree.findall(nodes.raw)):
         text = raw.astext()
-        if jekyll.DOC_SCHEME not in text:
+        if liquid_jekyll.DOC_SCHEME not in text:
             continue
 
         def url(m: re.Match[str]) -> str:
-            target = env.path2doc(html.unescape(m.group(1)).lstrip("/"))
+            target = env.path2doc(unquote(html.unescape(m.group(1))).lstrip("/"))
             if target is None or target not in env.all_docs:
                 return m.group(0)
             return html.escape(app.builder.get_relative_uri(docname, target))

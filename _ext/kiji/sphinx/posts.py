@@ -173,6 +173,9 @@ def on_source_read(app: Any, docname: str, source: list[str]) -> None:
     for problem in post.problems:
         warn(problem, docname)
     domain.posts[docname] = post_info(post, docname, str(path), app.config.language)
+    # For the Liquid step of this same read (kiji.sphinx.migrate): Jekyll's ``page``. temp_data
+    # lives for one document's read and is never pickled.
+    env.temp_data["kiji_front_matter"] = post.data
     domain.invalidate()
     lines = post.text.split("\n")
     if post.fm_lines >= 2:

@@ -83,12 +83,16 @@ WORDS = {
     "en": {"moved": "This page has moved.", "link": "New page: "},
 }
 
+#: Jekyll's own default permalink style.
+DEFAULT_PERMALINK = "date"
+
 CONFIG: dict[str, tuple[Any, str, frozenset[type], str]] = {
     "kiji_redirects": (True, "html", frozenset({bool}), "write redirect pages for old URLs"),
+    # None (unset): the imported _config.yml's permalink (kiji.sphinx.oldurls), else "date".
     "kiji_jekyll_permalink": (
-        "date",
+        None,
         "html",
-        frozenset({str}),
+        frozenset({str, type(None)}),
         "the old blog's permalink style or template; '' for none",
     ),
 }
@@ -96,6 +100,9 @@ CONFIG: dict[str, tuple[Any, str, frozenset[type], str]] = {
 
 def validate(app: Any, config: Any) -> None:
     pattern = config.kiji_jekyll_permalink
+    if pattern is None:
+        config.kiji_jekyll_permalink = DEFAULT_PERMALINK
+        return
     if not isinstance(pattern, str) or (
         pattern and pattern not in STYLES and not pattern.startswith("/")
     ):
@@ -103,9 +110,9 @@ def validate(app: Any, config: Any) -> None:
             "kiji_jekyll_permalink",
             pattern,
             f"must be one of {', '.join(STYLES)}, a template starting with '/', or ''",
-            CONFIG["kiji_jekyll_permalink"][0],
+            DEFAULT_PERMALINK,
         )
-        config.kiji_jekyll_permalink = CONFIG["kiji_jekyll_permalink"][0]
+        config.kiji_jekyll_permalink = DEFAULT_PERMALINK
 
 
 # --------------------------------------------------------------------------- Jekyll URLs
@@ -131,6 +138,7 @@ def placeholders(info: dict[str, Any], when: datetime | None) -> dict[str, str]:
         "categories": "/".join(dict.fromkeys(c.lower() for c in info.get("categories", ()))),
         "output_ext": ".html",
         "collection": "posts",
+        "lang": str(info.get("lang") or ""),
     }
     if when is not None:
         iso_year, iso_week, iso_day = when.isocalendar()

@@ -10,9 +10,8 @@ import re
 from io import StringIO
 from pathlib import Path
 
+from kiji.cli.importer import main
 from sphinx.testing.util import SphinxTestApp
-
-from kiji.importer import main
 
 from .conftest import parse_html
 

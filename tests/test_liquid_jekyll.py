@@ -13,9 +13,8 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from kiji.core import liquid_jekyll as lj
 from sphinx.testing.util import SphinxTestApp
-
-from kiji import liquid_jekyll as lj
 
 from .conftest import parse_html
 

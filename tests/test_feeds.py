@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urljoin
@@ -12,6 +11,9 @@ import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
 from sphinx.testing.util import SphinxTestApp
+
+from tests import helpers
+from tests.helpers import copy_root
 
 BASE = "https://example.org/ja/latest/"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -39,15 +41,7 @@ POSTS = [
 
 
 def build(rootdir: Path, dest: Path, **overrides) -> SphinxTestApp:
-    shutil.copytree(rootdir / "test-seo", dest / "src")
-    app = SphinxTestApp(
-        "html", srcdir=dest / "src", builddir=dest / "build", confoverrides=overrides
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+    return helpers.build(copy_root("seo", dest / "src"), dest / "build", **overrides)
 
 
 @pytest.fixture(scope="module")

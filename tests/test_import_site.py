@@ -13,6 +13,8 @@ from pathlib import Path
 from kiji.cli.importer import main
 from sphinx.testing.util import SphinxTestApp
 
+from tests.helpers import warnings_of
+
 from .conftest import parse_html
 
 PNG = bytes.fromhex(
@@ -69,7 +71,7 @@ def test_import_a_whole_site_then_build(tmp_path):
         app.build()
     finally:
         app.cleanup()
-    warnings = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
+    warnings = warnings_of(app)
     page = parse_html(Path(app.outdir) / "posts/ja/_posts/2024-01-02-photos.html")
     body = page.select_one("div.body section")
     img = body.find("img", alt="一枚目")

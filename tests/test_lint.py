@@ -17,7 +17,7 @@ from kiji.core import catalog
 from sphinx.testing.util import SphinxTestApp
 
 from tests.conftest import ROOT, parse_html
-from tests.helpers import kiji
+from tests.helpers import kiji, warnings_of
 
 FIXTURES = ROOT / "tests" / "fixtures" / "lint"
 DOCS = ROOT / "docs"
@@ -320,7 +320,7 @@ def _build_site(root: Path, src: Path, out: Path, extra_conf: str = "") -> str:
         app.build()
     finally:
         app.cleanup()
-    return re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
+    return warnings_of(app)
 
 
 @pytest.mark.parametrize("root", ["hostile", "fixtures"])

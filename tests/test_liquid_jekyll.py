@@ -16,6 +16,8 @@ import pytest
 from kiji.core import liquid_jekyll as lj
 from sphinx.testing.util import SphinxTestApp
 
+from tests.helpers import warnings_of
+
 from .conftest import parse_html
 
 
@@ -181,7 +183,7 @@ def test_link_and_highlight_in_the_other_language(site):
 
 
 def test_every_warning_is_located(site):
-    text = re.sub(r"\x1b\[[0-9;]*m", "", site.warning.getvalue())
+    text = warnings_of(site)
     found = sorted(re.findall(r"posts/(\w+)/_posts/([\w-]+)\.md:(\d+): WARNING: (.*?) \[kiji\.liquid\]", text))
     assert [(lang, name, int(line)) for lang, name, line, _ in found] == [
         ("en", "2024-03-22-hostile", 7),

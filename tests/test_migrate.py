@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from io import StringIO
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -16,26 +15,15 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
+from tests import helpers
+from tests.helpers import warning_lines
+
 from .conftest import parse_html
 
 
 def _build(src: Path, out: Path, **kwargs) -> SphinxTestApp:
-    app = SphinxTestApp(
-        "html", srcdir=src, builddir=out, status=StringIO(), warning=StringIO(), **kwargs
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
-
-
-def _warnings(app: SphinxTestApp) -> list[str]:
-    return [
-        line
-        for line in re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue()).splitlines()
-        if "WARNING" in line
-    ]
+    overrides = kwargs.pop("confoverrides", None) or {}
+    return helpers.build(src, out, **kwargs, **overrides)
 
 
 def _page(app: SphinxTestApp, name: str) -> BeautifulSoup:
@@ -81,7 +69,7 @@ EXPECTED = {
 
 def test_every_warning_is_located_and_expected(site):
     found = set()
-    for line in _warnings(site):
+    for line in warning_lines(site):
         m = re.search(r"posts/([^:]+):(\d+): WARNING: (.*) \[kiji\.(\w+)\]$", line)
         assert m, line  # nothing but located kiji warnings
         fragment = next(
@@ -158,7 +146,7 @@ def test_conversion_can_be_turned_off(rootdir, tmp_path):
     app = _build(src, tmp_path / "out", confoverrides={"kiji_jekyll": False})
     body = _body(app, "posts/2019-03-01-liquid").get_text()
     assert "{% highlight ruby linenos %}" in body
-    assert not [w for w in _warnings(app) if "kiji.liquid" in w or "kiji.kramdown" in w]
+    assert not [w for w in warning_lines(app) if "kiji.liquid" in w or "kiji.kramdown" in w]
 
 
 # --------------------------------------------------------------------------- kramdown
@@ -274,7 +262,7 @@ def test_parallel_build_equals_serial(rootdir, tmp_path):
     j1 = _build(src, tmp_path / "j1", parallel=1)
     j2 = _build(src, tmp_path / "j2", parallel=2)
     assert_same_site(tmp_path / "j1" / "html", tmp_path / "j2" / "html")
-    assert sorted(_warnings(j1)) == sorted(_warnings(j2))
+    assert sorted(warning_lines(j1)) == sorted(warning_lines(j2))
 
 
 # --------------------------------------------------------------------------- file names
@@ -342,7 +330,7 @@ def test_post_url_to_odd_names(names):
     body = _body(names, "posts/2019-02-01-linker")
     links = {a.get_text(): a["href"] for a in body.select("div.body > section > ul a.reference")}
     assert set(links) == {"プラス", "空白", "括弧", "角括弧", "点", "中"}
-    warnings = [w for w in _warnings(names) if "linker.md" in w]
+    warnings = [w for w in warning_lines(names) if "linker.md" in w]
     assert len(warnings) == 2
     assert all("Markdown links cannot reach" in w and "[kiji.liquid]" in w for w in warnings)
     assert "2019-02-01-linker.md:13:" in warnings[0] and "2019-02-01-linker.md:14:" in warnings[1]
@@ -382,7 +370,7 @@ def test_categories_from_folders_above_posts(rootdir, tmp_path, from_folders):
         "深い記事": "../news/tech/_posts/2019/2019-01-01-deep.html",
         "リンク": "../news/tech/_posts/2019/2019-01-01-deep.html",
     }
-    assert _warnings(app) == []
+    assert warning_lines(app) == []
 
 
 def test_a_post_links_once_its_missing_target_is_added(tmp_path):
@@ -397,11 +385,11 @@ def test_a_post_links_once_its_missing_target_is_added(tmp_path):
         "---\ntitle: A\n---\n\n[次]({% post_url 2019-01-05-later %})\n", encoding="utf-8"
     )
     first = _build(src, tmp_path / "out")
-    assert any("2019-01-05-later %}: no such post" in w for w in _warnings(first))
+    assert any("2019-01-05-later %}: no such post" in w for w in warning_lines(first))
     (src / "posts" / "2019-01-05-later.md").write_text(
         "---\ntitle: 後で書いた記事\n---\n\n本文。\n", encoding="utf-8"
     )
     second = _build(src, tmp_path / "out")  # incremental: the same output folder and environment
-    assert _warnings(second) == []
+    assert warning_lines(second) == []
     link = _body(second, "posts/2019-01-01-a").select_one("div.body > section > p a.reference")
     assert link["href"] == "2019-01-05-later.html"

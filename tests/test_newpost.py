@@ -16,7 +16,7 @@ from kiji.core import frontmatter as fm
 from sphinx.testing.util import SphinxTestApp
 
 from tests.conftest import ROOT, parse_html
-from tests.helpers import kiji
+from tests.helpers import kiji, warnings_of
 
 JST = timezone(timedelta(hours=9))
 
@@ -223,7 +223,7 @@ def test_the_new_post_builds_with_its_title_intact(tmp_path: Path) -> None:
         app.build()
     finally:
         app.cleanup()
-    warnings = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
+    warnings = warnings_of(app)
     assert "kiji." not in warnings, warnings
     for title, path in zip(titles, paths, strict=True):
         html = parse_html(Path(app.outdir) / "posts" / f"{path.stem}.html")

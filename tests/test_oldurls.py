@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
+from tests.helpers import warnings_of
+
 from .conftest import parse_html
 
 NEW = "../news/_posts/2019-08-28-some-post.html"
@@ -44,7 +46,7 @@ def _build(rootdir, tmp_path, **overrides):
     page = parse_html(Path(app.outdir) / "posts/notes/2020-01-02-linker.html")
     links = {a.get_text(): a["href"] for a in page.select("div.body section ul a")}
     raw = page.select_one("p.raw a")["href"]
-    warnings = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
+    warnings = warnings_of(app)
     return links, raw, warnings
 
 
@@ -108,4 +110,4 @@ def _build_at(tmp_path):
         app.cleanup()
     page = parse_html(Path(app.outdir) / "posts/notes/2020-01-02-linker.html")
     links = {a.get_text(): a["href"] for a in page.select("div.body section ul a")}
-    return links, None, re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
+    return links, None, warnings_of(app)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 
+from tests.helpers import warnings_of
+
 SAMPLE_TAGS = ["AI", "最新ニュース", "技術動向", "Amazon", "投資", "チップ"]
 
-
-def warnings_of(app) -> str:
-    return re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
 
 
 def warning_lines(app, filename: str) -> list[str]:

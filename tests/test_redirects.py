@@ -15,6 +15,9 @@ from bs4 import BeautifulSoup
 from kiji.sphinx import redirects as rd
 from sphinx.testing.util import SphinxTestApp
 
+from tests import helpers
+from tests.helpers import copy_root, warnings_of
+
 BASE = "https://example.org/ja/latest/"
 HOSTILE = "posts/2026-03-03-hostile.md"
 # redirect file -> post docname
@@ -48,17 +51,9 @@ REFUSED = [
 
 def build(rootdir: Path, dest: Path) -> SphinxTestApp:
     if not (dest / "src").exists():
-        shutil.copytree(rootdir / "test-redirects", dest / "src")
-    app = SphinxTestApp("html", srcdir=dest / "src", builddir=dest / "build")
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+        copy_root("redirects", dest / "src")
+    return helpers.build(dest / "src", dest / "build")
 
-
-def warnings_of(app) -> str:
-    return re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
 
 
 @pytest.fixture(scope="module")

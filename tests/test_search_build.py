@@ -18,13 +18,12 @@ from docutils.core import publish_doctree
 from kiji.core.textsplit import decode_ids, is_exact, query_segments, query_terms, shard_of
 from kiji.sphinx.search import INDEX_DIR, IndexDoc, build_index_files, doctree_text
 
+from tests.helpers import warnings_of
+
 ROOTS = Path(__file__).parent / "roots"
 SAMPLE = "posts/2026-01-17-amazon-ai-chip.html"
 QUANTUM = "posts/2026-02-01-quantum-notes.html"
 
-
-def warnings_of(app) -> str:
-    return re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
 
 
 def index_files(outdir: Path) -> dict[str, bytes]:

@@ -20,6 +20,8 @@ from kiji.sphinx import seo
 from PIL import Image
 from sphinx.testing.util import SphinxTestApp
 
+from tests import helpers
+from tests.helpers import copy_root, warnings_of
 from tests.test_builds import assert_same_site
 
 BASE = "https://example.org/ja/latest/"
@@ -37,19 +39,9 @@ def build(
 ) -> SphinxTestApp:
     src = dest / "src"
     if not src.exists():
-        shutil.copytree(rootdir / f"test-{root}", src)
-    app = SphinxTestApp(
-        "html", srcdir=src, builddir=dest / "build", parallel=parallel, confoverrides=overrides
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+        copy_root(root, src)
+    return helpers.build(src, dest / "build", parallel=parallel, **overrides)
 
-
-def warnings_of(app) -> str:
-    return re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
 
 
 def page(app, pagename: str) -> BeautifulSoup:

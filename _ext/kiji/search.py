@@ -954,6 +954,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _resume_search_page, priority=1)
     app.connect("env-get-outdated", _on_env_get_outdated)
     app.connect("html-page-context", _on_page_context)
+    # Every page: the search field in the header answers while the reader types.
+    app.add_js_file("kiji-search.js", loading_method="defer")
+    app.add_css_file("kiji-search.css")
     return {
         "version": "0.1.0",
         "env_version": DATA_VERSION,

@@ -14,7 +14,7 @@ from typing import Any
 
 from sphinx.util import logging
 
-from . import feeds, listings, migrate, nodes, pages, parallel, posts, redirects, search, seo
+from . import feeds, landmarks, listings, migrate, nodes, pages, parallel, posts, redirects, search, seo
 from .config import setup_config
 from .domain import ENV_VERSION, KijiDomain, KijiXRefRole
 from .labels import labels_for
@@ -73,6 +73,8 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_css_file("kiji.css")
 
     parallel.setup(app)
+    # Before search: the nav/aside/listing wrappers are nodes the writers must know.
+    landmarks.setup(app)
     search.setup(app)
     migrate.setup(app)
     seo.setup(app)

@@ -60,6 +60,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from . import textsplit
+from .landmarks import landmark
 from .textsplit import (
     decode_ids,
     decode_positions,
@@ -146,6 +147,8 @@ def doctree_text(doctree: nodes.Node) -> str:
             continue
         if isinstance(node, nodes.Element) and "no-search" in node.get("classes", ()):
             continue
+        if isinstance(node, landmark) and node.get("ignore"):
+            continue  # what a page shows of other pages (kiji.landmarks), if already there
         if isinstance(node, nodes.raw):
             if "html" in node.get("format", "").split():
                 out.append(_TAGS.sub("", _SCRIPT_STYLE.sub("", node.astext())))

@@ -926,9 +926,16 @@ def _search_page_base(app: Sphinx) -> str:
     return "basic"
 
 
+#: Read the Docs Addons sends its data event in the shape of API version 1 to pages that ask for it
+#: (kiji-search.js reads ``addons.search.enabled`` from it, see its part 5).
+RTD_ADDONS_META = '<meta name="readthedocs-addons-api-version" content="1" />'
+
+
 def _on_page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
+    if _is_search_builder(app.builder) and RTD_ADDONS_META not in context.get("metatags", ""):
+        context["metatags"] = context.get("metatags", "") + "\n" + RTD_ADDONS_META
     if pagename == "search" and _is_search_builder(app.builder):
         context["kiji_search_base"] = _search_page_base(app)
         context["kiji_search_index"] = f"{INDEX_DIR}/manifest.json"

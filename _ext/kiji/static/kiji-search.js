@@ -940,6 +940,46 @@ const KijiSearch = (() => {
     }
   };
 
+  // ---------------------------------------------------------------------------------------------
+  // Part 5: Read the Docs Addons. Its search addon opens RTD's server-side search modal on the
+  // "readthedocs-search-show" event (its "/" hotkey and theme integrations dispatch it on
+  // document). That search does not split Japanese as this index does, so while the addon is
+  // on, a capturing listener on window (which runs before any listener on document) takes the
+  // event and opens the theme's own search dialog, or focuses the page's search field, instead.
+  // The real fix is the project setting (Addons > Search off); this keeps readers on our search
+  // when it was left on.
+  // ---------------------------------------------------------------------------------------------
+  const openOwnSearch = () => {
+    const dialog = document.getElementById("pst-search-dialog");
+    if (dialog && typeof dialog.showModal === "function") {
+      if (!dialog.open) dialog.showModal();
+      const input = dialog.querySelector('input[name="q"]');
+      if (input) input.focus();
+      return;
+    }
+    const input = document.querySelector('form input[name="q"]');
+    if (input) input.focus();
+  };
+  const takeOverAddonSearch = (event) => {
+    event.stopImmediatePropagation();
+    event.preventDefault();
+    openOwnSearch();
+  };
+  document.addEventListener("readthedocs-addons-data-ready", (event) => {
+    let config = null;
+    try {
+      config = event.detail && typeof event.detail.data === "function" ? event.detail.data() : null;
+    } catch (err) {
+      console.error("[kiji-search]", err);
+    }
+    const enabled = Boolean(config && config.addons && config.addons.search && config.addons.search.enabled);
+    document.documentElement.dataset.kijiRtdSearch = enabled ? "guarded" : "off";
+    if (enabled && !window.kijiGuardsAddonSearch) {
+      window.kijiGuardsAddonSearch = true;
+      window.addEventListener("readthedocs-search-show", takeOverAddonSearch, true);
+    }
+  });
+
   const start = () => {
     attachInstant();
     const root = document.getElementById("kiji-search");

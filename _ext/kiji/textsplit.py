@@ -253,8 +253,8 @@ def _word_tail_starts(word: str, start: int) -> list[tuple[str, int]]:
 
 def query_offsets(segment: str) -> list[tuple[str, int]]:
     """``(term, offset)`` for the terms of one normalized query segment that have positions, in
-    the order of :func:`query_terms`, each offset relative to the segment's first character."""
-    out: dict[str, int] = {}
+    order (a term that occurs twice is there twice), each offset relative to the segment's first character."""
+    out: dict[tuple[str, int], None] = {}
     prev_kind, prev_tok, prev_start, prev_end = "", "", -1, -1
     for kind, tok, start, end in _tokens(segment):
         if start == prev_end and kind != prev_kind:
@@ -263,19 +263,19 @@ def query_offsets(segment: str) -> list[tuple[str, int]]:
                 pieces, _ = _split_word(prev_tok)
                 n = (len(pieces) + 1) // 2
                 at = _part_starts(pieces, prev_start)[max(0, n - MAX_PARTS)]
-                out.setdefault(f"{last}{JOIN}{tok[0]}", at)
+                out[(f"{last}{JOIN}{tok[0]}", at)] = None
             else:
-                out.setdefault(f"{prev_tok[-1]}{JOIN}{_word_query_terms(tok)[0]}", start - 1)
+                out[(f"{prev_tok[-1]}{JOIN}{_word_query_terms(tok)[0]}", start - 1)] = None
         if kind == "w":
             pieces, _ = _split_word(tok)
             starts = _part_starts(pieces, start)
             for i, term in enumerate(_word_query_terms(tok)):
-                out.setdefault(term, starts[i])
+                out[(term, starts[i])] = None
         elif len(tok) > 1:
             for i in range(len(tok) - 1):
-                out.setdefault(tok[i : i + 2], start + i)
+                out[(tok[i : i + 2], start + i)] = None
         prev_kind, prev_tok, prev_start, prev_end = kind, tok, start, end
-    return list(out.items())
+    return list(out)
 
 
 def query_terms(query: str) -> list[str]:

@@ -301,7 +301,8 @@ const KijiSearch = (() => {
   // [term, offset] of the terms of one normalized segment that have positions (see
   // query_offsets() in textsplit.py), offsets in code points from the segment's start.
   const queryOffsets = (segment) => {
-    const out = new Map();
+    const out = new Map(); // "term@offset" -> [term, offset]
+    const add = (term, at) => out.set(`${term}@${at}`, [term, at]);
     const cp = cpIndex(segment);
     let [prevKind, prevTok, prevStart, prevEnd] = ["", "", -1, -1];
     for (const [kind, tok, start16, end16] of tokens(segment)) {
@@ -312,27 +313,21 @@ const KijiSearch = (() => {
           const [pieces] = splitWord(prevTok);
           const n = (pieces.length + 1) >> 1;
           const at = partStarts(pieces, prevStart)[Math.max(0, n - MAX_PARTS)];
-          const term = `${last}${JOIN}${firstCp(tok)}`;
-          if (!out.has(term)) out.set(term, at);
+          add(`${last}${JOIN}${firstCp(tok)}`, at);
         } else {
-          const term = `${lastCp(prevTok)}${JOIN}${wordQueryTerms(tok)[0]}`;
-          if (!out.has(term)) out.set(term, start - 1);
+          add(`${lastCp(prevTok)}${JOIN}${wordQueryTerms(tok)[0]}`, start - 1);
         }
       }
       if (kind === "w") {
         const [pieces] = splitWord(tok);
         const starts = partStarts(pieces, start);
-        wordQueryTerms(tok).forEach((term, i) => {
-          if (!out.has(term)) out.set(term, starts[i]);
-        });
+        wordQueryTerms(tok).forEach((term, i) => add(term, starts[i]));
       } else if (cpLength(tok) > 1) {
-        bigrams(tok).forEach((term, i) => {
-          if (!out.has(term)) out.set(term, start + i);
-        });
+        bigrams(tok).forEach((term, i) => add(term, start + i));
       }
       [prevKind, prevTok, prevStart, prevEnd] = [kind, tok, start, end];
     }
-    return Array.from(out);
+    return Array.from(out.values());
   };
 
   const decodeNumbers = (code) => {

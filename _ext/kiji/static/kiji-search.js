@@ -5,16 +5,15 @@
  * character ranges, same order of terms): the query must be split exactly as the index was, or a
  * word copied from a post would not find it. tests/browser/test_search.py compares the two.
  *
- * Part 2 runs a query on search.html?q=...: it loads the manifest, the term shards the query needs
- * and the document chunks of the results it shows; intersects the posting lists (every term must
- * occur); ranks by where the terms occur (exact taxonomy name, title, tags/categories/authors,
- * body) and recency; fetches the result pages in rank order, four at a time, as Sphinx's own
- * search does for its summaries, both for the snippet and, when a query segment is not a single
- * index term, to confirm it (bigrams and junctions do not record positions); shows results as
- * they are decided, in rank order, each with title, date and a snippet with <mark>ed matches;
- * stops after a page of 50 results (「さらに表示」 goes on), so a common word on a large site
- * costs 50 fetches, not thousands; and ends with a Japanese count line, exact when every
- * candidate is decided, "約 N 件" (estimated from the share confirmed so far) otherwise.
+ * Part 2 runs a query on the index alone, never fetching a page: it loads the manifest, the term
+ * shards of the query's terms, intersects their posting lists (every term must occur), ranks by
+ * where the terms occur (exact taxonomy name, title, tags/categories/authors, body) and recency,
+ * and confirms each segment the postings cannot decide (compounds, words next to kana) with the
+ * terms' offsets (p/ shards): the segment occurs where every term sits at its own offset from one
+ * start. The count is therefore exact. Titles and excerpts of the results shown come from the
+ * document chunks, with the matches <mark>ed.
+ * Part 3 is search.html (20 results at a time, 「さらに表示」, facets in the URL); part 4 the instant
+ * list under every search field (the theme's Ctrl+K dialog); part 5 the Read the Docs guard.
  * The DOM is built with createElement/textContent only.
  */
 "use strict";

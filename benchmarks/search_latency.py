@@ -28,6 +28,7 @@ medians per setup; written as JSON to ``benchmarks/results/search-latency-N<post
 Usage::
 
     python benchmarks/search_latency.py --posts 1000 [10000] [--reuse] [--skip-sphinx]
+                                        [--skip-pagefind] [--mobile-queries N]
 """
 
 from __future__ import annotations
@@ -255,13 +256,15 @@ def run_size(args: argparse.Namespace, posts: int, browser: Any) -> dict[str, An
     work = args.work / f"N{posts}"
     print(f"== {posts} posts ({work})", flush=True)
     outs = build_sites(posts, work, args.jobs, args.seed, not args.skip_sphinx, args.reuse)
-    sites = {"ours": outs["ours"], "pagefind": outs["ours"]}
+    sites = {"ours": outs["ours"]}
+    pagefind_seconds = None
+    if not args.skip_pagefind:
+        sites["pagefind"] = outs["ours"]
+        if not (args.reuse and (outs["ours"] / "pagefind" / "pagefind.js").is_file()):
+            pagefind_seconds = run_pagefind(outs["ours"])
+        (outs["ours"] / "pagefind-bench.html").write_text(PAGEFIND_PAGE, encoding="utf-8")
     if "sphinx" in outs:
         sites["sphinx"] = outs["sphinx"]
-    pagefind_seconds = None
-    if not (args.reuse and (outs["ours"] / "pagefind" / "pagefind.js").is_file()):
-        pagefind_seconds = run_pagefind(outs["ours"])
-    (outs["ours"] / "pagefind-bench.html").write_text(PAGEFIND_PAGE, encoding="utf-8")
     result: dict[str, Any] = {"posts": posts, "pagefind_index_seconds": pagefind_seconds, "setups": {}}
     for setup, folder in sites.items():
         with search_eval.serve(folder) as base:
@@ -301,6 +304,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=HERE / "_work" / "search_latency")
     parser.add_argument("--reuse", action="store_true", help="reuse the builds in --work")
     parser.add_argument("--skip-sphinx", action="store_true", help="no plain Sphinx build")
+    parser.add_argument("--skip-pagefind", action="store_true", help="no Pagefind index")
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--mobile-queries", type=int, default=len(QUERIES))
     parser.add_argument("--sample", type=int, default=1, help="every k-th query only (debugging)")

@@ -3,7 +3,10 @@ answers with this project's search (kiji-search.js part 5), on a sphinx-book-the
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +15,8 @@ import pytest
 from tests.browser.conftest import ROOTS, serve
 
 pytestmark = pytest.mark.browser
+
+EXT = Path(__file__).resolve().parents[2] / "_ext"
 
 # What Addons passes to pages (API version 1), trimmed to the parts a page reads.
 ADDONS_DATA = {
@@ -44,18 +49,18 @@ FAKE_ADDON = """(data) => {
 
 @pytest.fixture(scope="module")
 def book_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from sphinx.testing.util import SphinxTestApp
-
-    src = tmp_path_factory.mktemp("rtd-site") / "src"
+    # A separate process: loading pydata-sphinx-theme in this one changes later basic-theme builds
+    # of other tests (their pages lose the sidebar search box).
+    base = tmp_path_factory.mktemp("rtd-site")
+    src, out = base / "src", base / "html"
     shutil.copytree(ROOTS / "test-search", src)
-    app = SphinxTestApp(
-        "html", srcdir=src, freshenv=True, confoverrides={"html_theme": "sphinx_book_theme"}
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    with serve(Path(app.outdir)) as url:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(EXT), os.environ.get("PYTHONPATH", "")])}
+    subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-b", "html", "-D", "html_theme=sphinx_book_theme",
+         str(src), str(out), "-d", str(base / "doctrees")],
+        check=True, env=env, capture_output=True,
+    )  # fmt: skip
+    with serve(out) as url:
         yield url
 
 

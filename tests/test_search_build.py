@@ -136,7 +136,7 @@ def test_index_replaces_sphinx_search(app, soup) -> None:
     assert not (out / "searchindex.js").exists()  # Sphinx's indexer did not run
     files = index_files(out)
     manifest = json.loads(files["manifest.json"])
-    assert manifest["format"] == 1 and manifest["count"] >= 3
+    assert manifest["format"] == 2 and manifest["count"] >= 3
     assert len([f for f in files if f.startswith("t/")]) == manifest["shards"]
 
     page = soup(app, "search")

@@ -146,7 +146,7 @@ def run_search(page: Any, search_site: tuple[Path, str]) -> Callable[[str], dict
                 const summary = document.querySelector('.kiji-search-summary');
                 const items = [...document.querySelectorAll('#search-results li.kiji-result')];
                 const text = (li, sel) => (li.querySelector(sel) || {}).textContent || null;
-                const marks = (li) => [...li.querySelectorAll('.kiji-result-snippet mark')];
+                const marks = (li) => [...li.querySelectorAll('mark')];
                 return {
                     summary: summary.textContent,
                     count: Number(summary.dataset.count),
@@ -155,6 +155,7 @@ def run_search(page: Any, search_site: tuple[Path, str]) -> Callable[[str], dict
                     results: items.map((li) => ({
                         href: li.querySelector('a').getAttribute('href'),
                         title: li.querySelector('a').textContent,
+                        snippet: (li.querySelector('.kiji-result-snippet') || {}).textContent || '',
                         date: text(li, 'time'),
                         marks: marks(li).map((m) => m.textContent),
                         snippetHtml: (li.querySelector('.kiji-result-snippet') || {}).innerHTML,

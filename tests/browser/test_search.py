@@ -58,7 +58,9 @@ def test_issue_queries_find_the_sample_post(run_search, query: str) -> None:
     hit = result["results"][paths(result).index(SAMPLE)]
     assert hit["title"] == "「Amazonの可能性とは？"
     assert hit["date"] == "2026年1月17日"
-    assert hit["marks"], hit["snippetHtml"]
+    # The snippet comes from the stored excerpt (no page is fetched): a match in it is marked.
+    if any(contains(normalize(hit["snippet"]), s) for s in query_segments(query)):
+        assert hit["marks"], hit["snippetHtml"]
     assert all(normalize(m) in " ".join(query_segments(query)) for m in hit["marks"])
 
 
@@ -202,20 +204,17 @@ def _page_text(out: Path, path: str) -> str:
 def test_a_common_word_shows_one_page_then_more(run_search, page, corpus_site) -> None:
     out, url = corpus_site
     result = run_search("AI", base=url)  # one term: the index decides, the count is exact
-    assert result["exact"] and result["count"] > 50
-    assert len(result["results"]) == 50 and result["more"]
+    assert result["exact"] and result["count"] > 40
+    assert len(result["results"]) == 20 and result["more"]
     _more_until_done(page)
     assert len(page.query_selector_all("li.kiji-result")) == result["count"]
 
 
-def test_a_long_compound_is_confirmed_page_by_page(run_search, page, corpus_site) -> None:
+def test_a_long_compound_is_confirmed_by_offsets(run_search, page, corpus_site) -> None:
     out, url = corpus_site
-    query = "アーキテクチャ"  # six bigrams: the pages are fetched to confirm them
+    query = "アーキテクチャ"  # six bigrams: their offsets in the index confirm them
     result = run_search(query, base=url)
-    assert len(result["results"]) >= 50
-    if not result["exact"]:
-        assert result["summary"].startswith(f"「{query}」の検索結果: 約 ")
-        assert result["more"]
+    assert result["exact"] and len(result["results"]) == min(20, result["count"])
     _more_until_done(page)
     summary = page.query_selector(".kiji-search-summary")
     assert summary.get_attribute("data-exact") == "true"

@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 __all__ = [
     "JOIN",
@@ -44,7 +44,10 @@ __all__ = [
     "MAX_TERM",
     "contains",
     "decode_ids",
+    "decode_positions",
+    "encode_positions",
     "encode_ids",
+    "index_positions",
     "index_terms",
     "is_exact",
     "normalize",
@@ -172,6 +175,109 @@ def index_terms(text: str) -> set[str]:
     return out
 
 
+def has_positions(term: str) -> bool:
+    """Whether the index records where ``term`` occurs: every term but a single kanji.
+
+    A single kanji is only ever a query of its own (a one-character run), which the index decides
+    without positions; the bigrams of a longer run, words and junctions are chained by position.
+    """
+    return not (len(term) == 1 and bool(_KANJI_RE.match(term)))
+
+
+def index_positions(text: str) -> dict[str, list[int]]:
+    """Every term of ``text`` (as :func:`index_terms`) with the sorted code point offsets in the
+    normalized text where it starts (empty for terms without positions, see :func:`has_positions`).
+
+    A junction starts where its word window starts (``nvidia|の``) or at its CJK character
+    (``の|gpu``); :func:`query_offsets` places query terms the same way, so a segment occurs at
+    offset *p* when each of its terms occurs at *p* plus its own offset.
+    """
+    out: dict[str, list[int]] = {}
+
+    def add(term: str, at: int) -> None:
+        positions = out.setdefault(term, [])
+        if not (len(term) == 1 and _KANJI_RE.match(term)):
+            positions.append(at)
+
+    prev_kind, prev_tok, prev_start, prev_end = "", "", -1, -1
+    for kind, tok, start, end in _tokens(normalize(text)):
+        if kind == "w":
+            for term, at in _word_windows(tok, start):
+                add(term, at)
+        else:
+            for i in range(len(tok) - 1):
+                add(tok[i : i + 2], start + i)
+            for k in _KANJI_RE.findall(tok):
+                add(k, start)
+        if start == prev_end and kind != prev_kind:
+            if prev_kind == "w":
+                for w, at in _word_tail_starts(prev_tok, prev_start):
+                    add(f"{w}{JOIN}{tok[0]}", at)
+            else:
+                for w in _word_heads(tok):
+                    add(f"{prev_tok[-1]}{JOIN}{w}", start - 1)
+        prev_kind, prev_tok, prev_start, prev_end = kind, tok, start, end
+    return {term: sorted(set(positions)) for term, positions in out.items()}
+
+
+def _part_starts(pieces: list[str], start: int) -> list[int]:
+    """Offsets of each part of a split word (``pieces`` alternate parts and separators)."""
+    starts, at = [], start
+    for k, piece in enumerate(pieces):
+        if k % 2 == 0:
+            starts.append(at)
+        at += len(piece)
+    return starts
+
+
+def _word_windows(word: str, start: int) -> list[tuple[str, int]]:
+    pieces, suffix = _split_word(word)
+    n = (len(pieces) + 1) // 2
+    starts = _part_starts(pieces, start)
+    out = []
+    for i in range(n):
+        for j in range(i, min(n, i + MAX_PARTS)):
+            term = "".join(pieces[2 * i : 2 * j + 1])
+            out.append((term[:MAX_TERM], starts[i]))
+            if suffix and j == n - 1:
+                out.append(((term + suffix)[:MAX_TERM], starts[i]))
+    return out
+
+
+def _word_tail_starts(word: str, start: int) -> list[tuple[str, int]]:
+    pieces, _suffix = _split_word(word)
+    n = (len(pieces) + 1) // 2
+    starts = _part_starts(pieces, start)
+    return list(zip(_word_tails(word), starts[max(0, n - MAX_PARTS) :], strict=True))
+
+
+def query_offsets(segment: str) -> list[tuple[str, int]]:
+    """``(term, offset)`` for the terms of one normalized query segment that have positions, in
+    order (a term that occurs twice is there twice), each offset relative to the segment's first character."""
+    out: dict[tuple[str, int], None] = {}
+    prev_kind, prev_tok, prev_start, prev_end = "", "", -1, -1
+    for kind, tok, start, end in _tokens(segment):
+        if start == prev_end and kind != prev_kind:
+            if prev_kind == "w":
+                last = _word_query_terms(prev_tok)[-1]
+                pieces, _ = _split_word(prev_tok)
+                n = (len(pieces) + 1) // 2
+                at = _part_starts(pieces, prev_start)[max(0, n - MAX_PARTS)]
+                out[(f"{last}{JOIN}{tok[0]}", at)] = None
+            else:
+                out[(f"{prev_tok[-1]}{JOIN}{_word_query_terms(tok)[0]}", start - 1)] = None
+        if kind == "w":
+            pieces, _ = _split_word(tok)
+            starts = _part_starts(pieces, start)
+            for i, term in enumerate(_word_query_terms(tok)):
+                out[(term, starts[i])] = None
+        elif len(tok) > 1:
+            for i in range(len(tok) - 1):
+                out[(tok[i : i + 2], start + i)] = None
+        prev_kind, prev_tok, prev_start, prev_end = kind, tok, start, end
+    return list(out)
+
+
 def query_terms(query: str) -> list[str]:
     """The terms a page must hold to match ``query`` (all of them), unique, in query order."""
     seen: dict[str, None] = {}
@@ -282,3 +388,56 @@ def decode_ids(code: str) -> list[int]:
             ids.append(prev)
             value = shift = 0
     return ids
+
+
+def encode_positions(entries: Iterable[tuple[int, Sequence[int]]]) -> str:
+    """``(doc id, sorted offsets)`` pairs, ids increasing, as one string: per document the id gap,
+    the number of offsets and the offsets' gaps, each a number in :func:`encode_ids`' digits."""
+    out: list[str] = []
+    append = out.append
+    digits = _DIGITS
+
+    def number(value: int) -> None:
+        while value >= 32:
+            append(digits[32 + (value & 31)])
+            value >>= 5
+        append(digits[value])
+
+    prev_doc = -1
+    for doc_id, positions in entries:
+        number(doc_id - prev_doc - 1)
+        prev_doc = doc_id
+        number(len(positions) - 1)
+        prev = -1
+        for at in positions:
+            number(at - prev - 1)
+            prev = at
+    return "".join(out)
+
+
+def decode_positions(code: str) -> dict[int, list[int]]:
+    """The inverse of :func:`encode_positions`."""
+    numbers: list[int] = []
+    value = shift = 0
+    for ch in code:
+        digit = _DIGIT_VALUE[ch]
+        if digit >= 32:
+            value |= (digit - 32) << shift
+            shift += 5
+        else:
+            numbers.append(value | (digit << shift))
+            value = shift = 0
+    out: dict[int, list[int]] = {}
+    k = 0
+    doc = -1
+    while k < len(numbers):
+        doc += numbers[k] + 1
+        count = numbers[k + 1] + 1
+        k += 2
+        positions, prev = [], -1
+        for gap in numbers[k : k + count]:
+            prev += gap + 1
+            positions.append(prev)
+        k += count
+        out[doc] = positions
+    return out

@@ -13,7 +13,19 @@ from typing import Any
 
 from .. import __version__
 from ..core import liquid_jekyll
-from . import config, events, feeds, listings, migrate, nodes, oldurls, posts, redirects, seo
+from . import (
+    config,
+    events,
+    feeds,
+    landmarks,
+    listings,
+    migrate,
+    nodes,
+    oldurls,
+    posts,
+    redirects,
+    seo,
+)
 from .domain import ENV_VERSION, KijiDomain, KijiXRefRole
 from .search import KijiSearchDomain
 
@@ -29,6 +41,7 @@ def setup(app: Any) -> dict[str, Any]:
         for name, (default, rebuild, types, description) in table.items():
             app.add_config_value(name, default, rebuild, types=types, description=description)
     nodes.register(app)
+    landmarks.register(app)  # <nav>/<aside>/listing wrappers: nodes the writers must know
     app.add_domain(KijiDomain)
     app.add_domain(KijiSearchDomain)
     for role in ("tag", "category", "author", "post"):
@@ -45,6 +58,9 @@ def setup(app: Any) -> dict[str, Any]:
     seo.import_opengraph_quietly()
     app.setup_extension("sphinxext.opengraph")
     app.add_css_file("kiji.css")
+    # Every page: the search field in the header answers while the reader types.
+    app.add_js_file("kiji-search.js", loading_method="defer")
+    app.add_css_file("kiji-search.css")
     events.connect(app)
     return {
         "version": __version__,

@@ -21,6 +21,7 @@ from ..core import catalog as cat
 from ..core.labels import label
 from ..core.store import signature
 from ..core.warnings_ import WARNING_TYPE, W
+from . import landmarks
 from . import nodes as kn
 from .pagination import page_name
 from .posts import _names
@@ -176,7 +177,7 @@ class Renderer:
         box = nodes.container(classes=["kiji-post-footer"])
         older, newer = self.catalog.neighbours(docname)
         if older or newer:
-            nav = nodes.container(classes=["kiji-prev-next"])
+            nav = landmarks.make("nav", ["kiji-prev-next"], label(self.language, "prev_next"))
             for which, other in (("previous", older), ("next", newer)):
                 if other is None:
                     continue
@@ -187,9 +188,10 @@ class Renderer:
             box += nav
         related = self.catalog.related(docname)[: self.app.config.kiji_related_limit]
         if related:
-            rubric = nodes.rubric("", label(self.language, "related"), classes=["kiji-related-title"])
-            box += rubric
-            box += self.post_list(related, excerpts=False, classes=("kiji-related",))
+            aside = landmarks.make("aside", ["kiji-related-box"], label(self.language, "related"))
+            aside += nodes.rubric("", label(self.language, "related"), classes=["kiji-related-title"])
+            aside += self.post_list(related, excerpts=False, classes=("kiji-related",))
+            box += aside
         return box
 
     # -- lists -------------------------------------------------------------------------------
@@ -208,7 +210,10 @@ class Renderer:
             if excerpts and info.get("excerpt"):
                 item += nodes.paragraph(info["excerpt"], info["excerpt"], classes=["kiji-excerpt"])
             blist += item
-        return blist
+        # Other posts' titles and excerpts: not this page's own text for search tools.
+        wrapper = landmarks.make("div", ["kiji-postlist-box"])
+        wrapper += blist
+        return wrapper
 
     def cloud(self, kind: str, minimum: int = 1) -> nodes.Element:
         terms = [t for t in self.catalog.sorted_terms(kind) if len(t.docnames) >= minimum]
@@ -241,7 +246,10 @@ class Renderer:
             para += nodes.inline(count, count, classes=["kiji-count"])
             item += para
             blist += item
-        return blist
+        # A list of other pages (a taxonomy page is found by its own name, not by this list).
+        wrapper = landmarks.make("div", ["kiji-term-list-box"])
+        wrapper += blist
+        return wrapper
 
     def archive(self) -> nodes.Element:
         blist = nodes.bullet_list(classes=["kiji-archive"])
@@ -268,7 +276,10 @@ class Renderer:
                 sub += mitem
             item += sub
             blist += item
-        return blist
+        # A list of other pages, like the term tables.
+        wrapper = landmarks.make("div", ["kiji-archive-box"])
+        wrapper += blist
+        return wrapper
 
     def select(self, node: nodes.Element, exclude: str | None = None) -> list[str]:
         return self.catalog.select(

@@ -18,24 +18,33 @@ replaces it:
   the last build):
 
   ``manifest.json``
-      format, a content hash (``version``, used to bust caches), the shard count and doc chunk
+      format, a content hash (``version``, used to bust caches), the shard counts and doc chunk
       size;
   ``d/<k>.json``
-      document records ``[url, title, date, date_display, kind, tags, categories, excerpt]`` for
-      ids ``k*chunk ...`` (32 a file): the browser loads only the chunks of the results it shows;
+      document records ``[url, title, date, date_display, kind, tags, categories, excerpt,
+      authors]`` for ids ``k*chunk ...`` (32 a file): the browser loads only the chunks of the
+      results it shows; the excerpt (160 characters at most) is the snippet's text;
   ``t/<shard>.json``
       ``{term: [all, title, meta]}``: posting lists of document ids (gap-encoded strings, see
       :func:`kiji.textsplit.encode_ids`) of the pages holding the term anywhere, in the title, and
       in tags/categories/authors (those two rank higher). A term is in shard
       ``crc32(term) % shards``; a query loads only the shards of its terms. Keys starting with
       ``=`` hold the pages whose taxonomy name is exactly the rest of the key, so that a search
-      for a tag puts its page first.
+      for a tag puts its page first;
+  ``p/<shard>.json``
+      ``{term: offsets}``: per page holding the term, where it starts in the page's normalized
+      text (:func:`kiji.textsplit.encode_positions`, gap-encoded; the title, taxonomy names and
+      date follow the body). Loaded only for a query segment the postings cannot decide (a
+      compound of several bigrams, a word next to kana): the segment occurs where each of its
+      terms sits at its own offset from one start, so no page is fetched to confirm it;
+  ``facets.json``
+      ``{tag|category|author|year: {value: ids}}``: the counts beside each facet choice.
 
   Document ids follow the order (newest post first, then undated pages by name), so ties in
   score fall back to recency. Everything is sorted and dumped with sorted keys: two clean builds
-  give byte-identical files. The shard count grows with the index (about 8 KB a shard): measured
-  on the generated corpus, 10,000 posts make 4,096 shards, 2.4 KB per post (0.7 KB gzipped), and
-  a query loads a median 114 KB of index.
+  give byte-identical files. The shard counts grow with the index (about 8 KB a shard). The
+  offsets are most of the index (a 7,500-character post has some 7,500 term occurrences): see
+  ``benchmarks/README.md`` for the size per post and the bytes a query loads.
 
 The browser side is ``static/kiji-search.js``.
 """
@@ -60,7 +69,17 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from ..core import textsplit
-from ..core.textsplit import decode_ids, encode_ids, index_terms, query_segments, shard_of
+from ..core.textsplit import (
+    decode_ids,
+    decode_positions,
+    encode_ids,
+    encode_positions,
+    index_positions,
+    index_terms,
+    query_segments,
+    shard_of,
+)
+from .landmarks import landmark
 from .parallel import background
 
 if TYPE_CHECKING:
@@ -78,13 +97,12 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-HERE = Path(__file__).parent
 #: Where the index goes, relative to the output folder.
 INDEX_DIR = "_static/kiji-search"
 #: Bump when the files' layout changes (the browser refuses other formats).
-FORMAT = 1
+FORMAT = 2
 #: Bump when the shape of the stored per-document data changes.
-DATA_VERSION = 2
+DATA_VERSION = 3
 #: Documents per ``d/<k>.json`` chunk.
 DOC_CHUNK = 32
 #: Target size of one term shard in bytes (before compression): small enough that a query of a
@@ -92,7 +110,7 @@ DOC_CHUNK = 32
 SHARD_TARGET_BYTES = 8_000
 MIN_SHARDS, MAX_SHARDS = 8, 16384
 #: Characters of page text kept as the excerpt of a page that is not a post.
-EXCERPT_CHARS = 120
+EXCERPT_CHARS = 160
 #: Pages Sphinx generates itself, never worth a search result.
 _SKIP_PAGES = frozenset({"search", "genindex", "py-modindex"})
 
@@ -136,6 +154,8 @@ def doctree_text(doctree: nodes.Node) -> str:
             continue
         if isinstance(node, nodes.Element) and "no-search" in node.get("classes", ()):
             continue
+        if isinstance(node, landmark) and node.get("ignore"):
+            continue  # what a page shows of other pages (kiji.landmarks), if already there
         if isinstance(node, nodes.raw):
             if "html" in node.get("format", "").split():
                 out.append(_TAGS.sub("", _SCRIPT_STYLE.sub("", node.astext())))
@@ -163,9 +183,11 @@ def _excerpt(text: str, title: str | None) -> str:
     return flat
 
 
-def _pack_terms(terms: Iterable[str]) -> bytes:
-    # Terms never contain a newline (whitespace splits terms). Compressed: one file a page.
-    return zlib.compress("\n".join(sorted(terms)).encode("utf-8"), 6)
+def _pack_terms(positions: dict[str, list[int]]) -> bytes:
+    # Terms never contain a newline or a tab (whitespace splits terms). Compressed: one file a
+    # page; a term's offsets follow it, gap-encoded like the index's.
+    lines = [f"{term}\t{encode_positions([(0, at)]) if at else ''}" for term, at in sorted(positions.items())]
+    return zlib.compress("\n".join(lines).encode("utf-8"), 6)
 
 
 #: Folder of the per-page term files, in the doctree folder.
@@ -191,9 +213,13 @@ def _store_terms(doctreedir: Path | str, packed: bytes) -> str:
     return digest
 
 
-def _unpack_terms(packed: bytes) -> list[str]:
+def _unpack_terms(packed: bytes) -> dict[str, list[int]]:
     text = zlib.decompress(packed).decode("utf-8")
-    return text.split("\n") if text else []
+    out: dict[str, list[int]] = {}
+    for line in text.split("\n") if text else []:
+        term, _, code = line.partition("\t")
+        out[term] = decode_positions(code).get(0, []) if code else []
+    return out
 
 
 class KijiSearchDomain(Domain):
@@ -220,7 +246,7 @@ class KijiSearchDomain(Domain):
         text = doctree_text(doctree)
         title = doctree.next_node(nodes.title)
         self.docs[docname] = {
-            "terms": _store_terms(self.env.doctreedir, _pack_terms(index_terms(text))),
+            "terms": _store_terms(self.env.doctreedir, _pack_terms(index_positions(text))),
             "excerpt": _excerpt(text, title.astext() if title is not None else None),
         }
 
@@ -228,10 +254,10 @@ class KijiSearchDomain(Domain):
         entry = self.docs.get(docname)
         return entry["terms"] if entry else ""
 
-    def body_terms(self, docname: str) -> list[str]:
-        """The page's terms, from its file; none when the file is gone (the doctrees deleted)."""
+    def body_terms(self, docname: str) -> dict[str, list[int]]:
+        """The page's terms and their offsets, from its file; none when the file is gone."""
         digest = self.terms_digest(docname)
-        return (_read_terms(self.env.doctreedir, digest) or []) if digest else []
+        return (_read_terms(self.env.doctreedir, digest) or {}) if digest else {}
 
     def excerpt(self, docname: str) -> str:
         entry = self.docs.get(docname)
@@ -252,6 +278,9 @@ class StoredTerms:
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._domain.body_terms(self.docname))
+
+    def positions(self) -> dict[str, list[int]]:
+        return self._domain.body_terms(self.docname)
 
 
 def on_env_get_outdated(
@@ -314,8 +343,22 @@ def _shard_count(estimated_bytes: int) -> int:
     return n
 
 
-def _doc_terms(doc: IndexDoc, body: Iterable[str]) -> tuple[set[str], set[str], set[str]]:
-    """(all, title, meta) terms of a page: what its ids are posted under."""
+def _body_positions(body: Any) -> dict[str, list[int]]:
+    """A page's body as ``{term: offsets}``, whatever form it was given in."""
+    if isinstance(body, StoredTerms):
+        return body.positions()
+    if isinstance(body, dict):
+        return body
+    return {term: [] for term in body}
+
+
+def _doc_terms(doc: IndexDoc, body: Any) -> tuple[dict[str, list[int]], set[str], set[str]]:
+    """(all, title, meta) terms of a page: what its ids are posted under; ``all`` with offsets.
+
+    The title, taxonomy names and date are placed after the body (a gap of more than a term's
+    length, so no phrase runs across the seam): a phrase in a tag name is found like one in text.
+    """
+    positions = dict(_body_positions(body))
     title_terms = index_terms(doc.title)
     meta_terms: set[str] = set()
     for value in (*doc.tags, *doc.categories, *doc.authors):
@@ -323,9 +366,20 @@ def _doc_terms(doc: IndexDoc, body: Iterable[str]) -> tuple[set[str], set[str], 
     if doc.name is not None:
         meta_terms |= index_terms(doc.name)
     # The date as the page shows it (2026年1月17日) is found, but ranks like body text.
-    all_terms = set(body)
-    all_terms.update(title_terms, meta_terms, index_terms(doc.date_display or ""))
-    return all_terms, title_terms, meta_terms
+    meta_text = "\n".join(
+        [doc.title, *doc.tags, *doc.categories, *doc.authors, doc.name or "", doc.date_display or ""]
+    )
+    offset = max((at[-1] for at in positions.values() if at), default=-1) + textsplit.MAX_TERM + 2
+    for term, at in index_positions(meta_text).items():
+        if term in positions:
+            positions[term] = sorted({*positions[term], *(a + offset for a in at)})
+        else:
+            positions[term] = [a + offset for a in at]
+    return positions, title_terms, meta_terms
+
+
+def _year(doc: IndexDoc) -> str:
+    return doc.date[:4] if doc.date and doc.kind == "post" and doc.date[:4].isdigit() else ""
 
 
 def _record(doc: IndexDoc) -> list[Any]:
@@ -338,6 +392,7 @@ def _record(doc: IndexDoc) -> list[Any]:
         list(doc.tags),
         list(doc.categories),
         doc.excerpt,
+        list(doc.authors),
     ]
 
 
@@ -352,6 +407,8 @@ def _body_digest(doc: IndexDoc) -> str:
     terms = doc.body_terms
     if isinstance(terms, StoredTerms):
         return terms.digest
+    if isinstance(terms, dict):
+        return hashlib.sha256(_dumps(terms)).hexdigest()[:24]
     return hashlib.sha256("\n".join(sorted(set(terms))).encode("utf-8")).hexdigest()[:24]
 
 
@@ -360,14 +417,41 @@ def _size(term: str, entry: list[str]) -> int:
     return len(term.encode("utf-8")) + sum(map(len, entry)) + 6 * len(entry) + 4
 
 
-def _shard_path(i: int, shards: int) -> str:
-    return f"t/{i:0{len(f'{shards - 1:x}')}x}.json"
+def _psize(term: str, code: str) -> int:
+    return len(term.encode("utf-8")) + len(code) + 6
 
 
-def _with_records_and_manifest(files: dict[str, bytes], ordered: list[IndexDoc], shards: int) -> None:
+def _shard_path(i: int, shards: int, folder: str = "t") -> str:
+    return f"{folder}/{i:0{len(f'{shards - 1:x}')}x}.json"
+
+
+def _facets(ordered: list[IndexDoc]) -> dict[str, dict[str, str]]:
+    """``{facet: {value: ids}}`` for tag, category, author and year: the counts beside each
+    choice on the search page are intersections with these (posts only)."""
+    lists: dict[str, defaultdict[str, list[int]]] = {
+        k: defaultdict(list) for k in ("tag", "category", "author", "year")
+    }
+    for doc_id, doc in enumerate(ordered):
+        if doc.kind != "post":
+            continue
+        for facet, values in (
+            ("tag", doc.tags),
+            ("category", doc.categories),
+            ("author", doc.authors),
+            ("year", [_year(doc)] if _year(doc) else []),
+        ):
+            for value in dict.fromkeys(values):
+                lists[facet][value].append(doc_id)
+    return {facet: {v: encode_ids(ids) for v, ids in values.items()} for facet, values in lists.items()}
+
+
+def _with_records_and_manifest(
+    files: dict[str, bytes], ordered: list[IndexDoc], shards: int, pshards: int
+) -> None:
     records = [_record(doc) for doc in ordered]
     for k in range(0, len(records), DOC_CHUNK):
         files[f"d/{k // DOC_CHUNK}.json"] = _dumps(records[k : k + DOC_CHUNK])
+    files["facets.json"] = _dumps(_facets(ordered))
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(path.encode("utf-8") + b"\0" + files[path] + b"\0")
@@ -379,6 +463,8 @@ def _with_records_and_manifest(files: dict[str, bytes], ordered: list[IndexDoc],
             "chunk": DOC_CHUNK,
             "shards": shards,
             "shardWidth": len(f"{shards - 1:x}"),
+            "pshards": pshards,
+            "pshardWidth": len(f"{pshards - 1:x}"),
         }
     )
 
@@ -392,6 +478,8 @@ class IndexState:
     digests: list[str]  # per page: its body terms' digest
     estimated: int  # the sum of _size over all entries
     shards: int
+    pestimated: int = 0  # the sum of _psize over all position entries
+    pshards: int = MIN_SHARDS
 
 
 def build_index(docs: Iterable[IndexDoc]) -> tuple[dict[str, bytes], IndexState]:
@@ -399,6 +487,7 @@ def build_index(docs: Iterable[IndexDoc]) -> tuple[dict[str, bytes], IndexState]
     ordered = sorted(docs, key=_order)
     # defaultdict, not setdefault: this loop appends millions of ids on a large site.
     postings: defaultdict[str, list[int]] = defaultdict(list)
+    places: defaultdict[str, list[tuple[int, list[int]]]] = defaultdict(list)
     titles: defaultdict[str, list[int]] = defaultdict(list)
     metas: defaultdict[str, list[int]] = defaultdict(list)
     names: defaultdict[str, list[int]] = defaultdict(list)
@@ -408,8 +497,10 @@ def build_index(docs: Iterable[IndexDoc]) -> tuple[dict[str, bytes], IndexState]
             # "=" never starts a term; the browser looks up "=" + its normalized query segments.
             names["=" + " ".join(query_segments(doc.name))].append(doc_id)
         # Ids are appended in increasing order, so every list stays sorted without a sort.
-        for term in all_terms:
+        for term, at in all_terms.items():
             postings[term].append(doc_id)
+            if at:
+                places[term].append((doc_id, at))
         for term in title_terms:
             titles[term].append(doc_id)
         for term in meta_terms:
@@ -423,23 +514,28 @@ def build_index(docs: Iterable[IndexDoc]) -> tuple[dict[str, bytes], IndexState]
         entries[term] = entry
     for key, ids in names.items():
         entries[key] = [encode_ids(ids)]
+    pentries = {term: encode_positions(at) for term, at in places.items()}
 
     estimated = sum(_size(t, e) for t, e in entries.items())
     shards = _shard_count(estimated)
-    buckets: list[dict[str, list[str]]] = [{} for _ in range(shards)]
-    for term, entry in entries.items():
-        buckets[shard_of(term, shards)][term] = entry
-
+    pestimated = sum(_psize(t, c) for t, c in pentries.items())
+    pshards = _shard_count(pestimated)
     files: dict[str, bytes] = {}
-    for i, bucket in enumerate(buckets):
-        files[_shard_path(i, shards)] = _dumps(bucket)
-    _with_records_and_manifest(files, ordered, shards)
+    for folder, count, items in (("t", shards, entries), ("p", pshards, pentries)):
+        buckets: list[dict[str, Any]] = [{} for _ in range(count)]
+        for term, entry in items.items():
+            buckets[shard_of(term, count)][term] = entry
+        for i, bucket in enumerate(buckets):
+            files[_shard_path(i, count, folder)] = _dumps(bucket)
+    _with_records_and_manifest(files, ordered, shards, pshards)
     state = IndexState(
         keys=[doc.key for doc in ordered],
         sigs=[_term_sig(doc) for doc in ordered],
         digests=[_body_digest(doc) for doc in ordered],
         estimated=estimated,
         shards=shards,
+        pestimated=pestimated,
+        pshards=pshards,
     )
     return files, state
 
@@ -456,15 +552,16 @@ def update_index(
     docs: Iterable[IndexDoc],
     state: IndexState,
     current: Callable[[str], bytes | None],
-    old_body: Callable[[str], Iterable[str] | None],
+    old_body: Callable[[str], Any],
 ) -> tuple[dict[str, bytes], IndexState] | None:
     """The files :func:`build_index` would make, from the last build's files and a few changes.
 
     Applies when the pages, their order and everything but some pages' body text are as in
     ``state`` (an edit to a post's text): the ids of those pages are added to or removed from
-    the postings of the terms that differ, and only the shards holding such terms are decoded
-    and written anew. ``current(path)`` gives the last build's file, ``old_body(digest)`` a
-    page's terms at the last build. None when the change is of another kind, or when anything
+    the postings of the terms that differ, their offsets replaced in the position entries of
+    their terms, and only the shards holding such terms are decoded and written anew.
+    ``current(path)`` gives the last build's file, ``old_body(digest)`` a page's terms (and
+    offsets) at the last build. None when the change is of another kind, or when anything
     needed is missing: the caller then builds the index anew.
     """
     ordered = sorted(docs, key=_order)
@@ -476,21 +573,26 @@ def update_index(
         return None
     added: defaultdict[str, set[int]] = defaultdict(set)
     removed: defaultdict[str, set[int]] = defaultdict(set)
+    moved: defaultdict[str, dict[int, list[int]]] = defaultdict(dict)  # [] = no offsets
     for i in changed:
         before = old_body(state.digests[i])
         if before is None:
             return None
         old_all = _doc_terms(ordered[i], before)[0]
         new_all = _doc_terms(ordered[i], ordered[i].body_terms)[0]
-        for term in new_all - old_all:
+        for term in new_all.keys() - old_all.keys():
             added[term].add(i)
-        for term in old_all - new_all:
+        for term in old_all.keys() - new_all.keys():
             removed[term].add(i)
+        for term in old_all.keys() | new_all.keys():
+            if old_all.get(term) != new_all.get(term):
+                moved[term][i] = new_all.get(term) or []
 
-    shards = state.shards
     files: dict[str, bytes] = {}
+    shards, pshards = state.shards, state.pshards
+    estimated, pestimated = state.estimated, state.pestimated
+
     buckets: dict[int, dict[str, list[str]]] = {}
-    estimated = state.estimated
     for term in sorted(set(added) | set(removed)):
         k = shard_of(term, shards)
         if k not in buckets:
@@ -512,16 +614,44 @@ def update_index(
             return None  # a title or tag term lost its body posting: cannot happen, rebuild
         else:
             bucket.pop(term, None)
-    if _shard_count(estimated) != shards:
+
+    pbuckets: dict[int, dict[str, str]] = {}
+    for term in sorted(moved):
+        k = shard_of(term, pshards)
+        if k not in pbuckets:
+            raw = current(_shard_path(k, pshards, "p"))
+            if raw is None:
+                return None
+            pbuckets[k] = json.loads(raw)
+        pbucket = pbuckets[k]
+        code = pbucket.get(term)
+        places = decode_positions(code) if code else {}
+        if code:
+            pestimated -= _psize(term, code)
+        for i, at in moved[term].items():
+            if at:
+                places[i] = at
+            else:
+                places.pop(i, None)
+        if places:
+            code = encode_positions(sorted(places.items()))
+            pbucket[term] = code
+            pestimated += _psize(term, code)
+        else:
+            pbucket.pop(term, None)
+
+    if _shard_count(estimated) != shards or _shard_count(pestimated) != pshards:
         return None
-    for i in range(shards):
-        path = _shard_path(i, shards)
-        raw = _dumps(buckets[i]) if i in buckets else current(path)
-        if raw is None:
-            return None
-        files[path] = raw
-    _with_records_and_manifest(files, ordered, shards)
-    return files, IndexState(state.keys, state.sigs, digests, estimated, shards)
+    for folder, count, changed_buckets in (("t", shards, buckets), ("p", pshards, pbuckets)):
+        for i in range(count):
+            path = _shard_path(i, count, folder)
+            raw = _dumps(changed_buckets[i]) if i in changed_buckets else current(path)
+            if raw is None:
+                return None
+            files[path] = raw
+    _with_records_and_manifest(files, ordered, shards, pshards)
+    new_state = IndexState(state.keys, state.sigs, digests, estimated, shards, pestimated, pshards)
+    return files, new_state
 
 
 def write_index_files(outdir: Path, files: dict[str, bytes]) -> None:
@@ -772,9 +902,16 @@ def _search_page_base(app: Sphinx) -> str:
     return "basic"
 
 
+#: Read the Docs Addons sends its data event in the shape of API version 1 to pages that ask for it
+#: (kiji-search.js reads ``addons.search.enabled`` from it, see its part 5).
+RTD_ADDONS_META = '<meta name="readthedocs-addons-api-version" content="1" />'
+
+
 def on_page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
+    if _is_search_builder(app.builder) and RTD_ADDONS_META not in context.get("metatags", ""):
+        context["metatags"] = context.get("metatags", "") + "\n" + RTD_ADDONS_META
     if pagename == "search" and _is_search_builder(app.builder):
         context["kiji_search_base"] = _search_page_base(app)
         context["kiji_search_index"] = f"{INDEX_DIR}/manifest.json"

@@ -5,16 +5,15 @@
  * character ranges, same order of terms): the query must be split exactly as the index was, or a
  * word copied from a post would not find it. tests/browser/test_search.py compares the two.
  *
- * Part 2 runs a query on search.html?q=...: it loads the manifest, the term shards the query needs
- * and the document chunks of the results it shows; intersects the posting lists (every term must
- * occur); ranks by where the terms occur (exact taxonomy name, title, tags/categories/authors,
- * body) and recency; fetches the result pages in rank order, four at a time, as Sphinx's own
- * search does for its summaries, both for the snippet and, when a query segment is not a single
- * index term, to confirm it (bigrams and junctions do not record positions); shows results as
- * they are decided, in rank order, each with title, date and a snippet with <mark>ed matches;
- * stops after a page of 50 results (「さらに表示」 goes on), so a common word on a large site
- * costs 50 fetches, not thousands; and ends with a Japanese count line, exact when every
- * candidate is decided, "約 N 件" (estimated from the share confirmed so far) otherwise.
+ * Part 2 runs a query on the index alone, never fetching a page: it loads the manifest, the term
+ * shards of the query's terms, intersects their posting lists (every term must occur), ranks by
+ * where the terms occur (exact taxonomy name, title, tags/categories/authors, body) and recency,
+ * and confirms each segment the postings cannot decide (compounds, words next to kana) with the
+ * terms' offsets (p/ shards): the segment occurs where every term sits at its own offset from one
+ * start. The count is therefore exact. Titles and excerpts of the results shown come from the
+ * document chunks, with the matches <mark>ed.
+ * Part 3 is search.html (20 results at a time, 「さらに表示」, facets in the URL); part 4 the instant
+ * list under every search field (the theme's Ctrl+K dialog); part 5 the Read the Docs guard.
  * The DOM is built with createElement/textContent only.
  */
 "use strict";
@@ -274,14 +273,116 @@ const KijiSearch = (() => {
     return out;
   };
 
+
+  // Offsets of a code point string's UTF-16 indices: Python counts code points.
+  const cpIndex = (s) => {
+    const map = new Map();
+    let cp = 0;
+    let i = 0;
+    for (const ch of s) {
+      map.set(i, cp);
+      i += ch.length;
+      cp += 1;
+    }
+    map.set(i, cp);
+    return map;
+  };
+  const partStarts = (pieces, start) => {
+    const starts = [];
+    let at = start;
+    pieces.forEach((piece, k) => {
+      if (k % 2 === 0) starts.push(at);
+      at += cpLength(piece);
+    });
+    return starts;
+  };
+
+  // [term, offset] of the terms of one normalized segment that have positions (see
+  // query_offsets() in textsplit.py), offsets in code points from the segment's start.
+  const queryOffsets = (segment) => {
+    const out = new Map(); // "term@offset" -> [term, offset]
+    const add = (term, at) => out.set(`${term}@${at}`, [term, at]);
+    const cp = cpIndex(segment);
+    let [prevKind, prevTok, prevStart, prevEnd] = ["", "", -1, -1];
+    for (const [kind, tok, start16, end16] of tokens(segment)) {
+      const [start, end] = [cp.get(start16), cp.get(end16)];
+      if (start === prevEnd && kind !== prevKind) {
+        if (prevKind === "w") {
+          const last = wordQueryTerms(prevTok).at(-1);
+          const [pieces] = splitWord(prevTok);
+          const n = (pieces.length + 1) >> 1;
+          const at = partStarts(pieces, prevStart)[Math.max(0, n - MAX_PARTS)];
+          add(`${last}${JOIN}${firstCp(tok)}`, at);
+        } else {
+          add(`${lastCp(prevTok)}${JOIN}${wordQueryTerms(tok)[0]}`, start - 1);
+        }
+      }
+      if (kind === "w") {
+        const [pieces] = splitWord(tok);
+        const starts = partStarts(pieces, start);
+        wordQueryTerms(tok).forEach((term, i) => add(term, starts[i]));
+      } else if (cpLength(tok) > 1) {
+        bigrams(tok).forEach((term, i) => add(term, start + i));
+      }
+      [prevKind, prevTok, prevStart, prevEnd] = [kind, tok, start, end];
+    }
+    return Array.from(out.values());
+  };
+
+  const decodeNumbers = (code) => {
+    const numbers = [];
+    let value = 0;
+    let shift = 0;
+    for (const ch of code || "") {
+      const digit = DIGIT_VALUE.get(ch);
+      if (digit >= 32) {
+        value += (digit - 32) * 2 ** shift;
+        shift += 5;
+      } else {
+        numbers.push(value + digit * 2 ** shift);
+        value = 0;
+        shift = 0;
+      }
+    }
+    return numbers;
+  };
+  // Map doc id -> sorted offsets (see encode_positions() in textsplit.py).
+  const decodePositions = (code) => {
+    const numbers = decodeNumbers(code);
+    const out = new Map();
+    let k = 0;
+    let doc = -1;
+    while (k < numbers.length) {
+      doc += numbers[k] + 1;
+      const count = numbers[k + 1] + 1;
+      k += 2;
+      const positions = new Array(count);
+      let prev = -1;
+      for (let j = 0; j < count; j++) {
+        prev += numbers[k + j] + 1;
+        positions[j] = prev;
+      }
+      k += count;
+      out.set(doc, positions);
+    }
+    return out;
+  };
+
   // ---------------------------------------------------------------------------------------------
-  // Part 2: the search page
+  // Part 2: running a query on the index (no page is ever fetched)
   // ---------------------------------------------------------------------------------------------
-  const PAGE_SIZE = 50; // results shown at once (then 「さらに表示」)
-  const CONCURRENCY = 4; // pages fetched at once to confirm candidates and make snippets
+  const PAGE_SIZE = 20; // results shown at once on search.html (then 「さらに表示」)
+  const INSTANT_SIZE = 8; // results under the search field while typing
+  const FACETS = [
+    ["category", "カテゴリ"],
+    ["tag", "タグ"],
+    ["author", "著者"],
+    ["year", "年"],
+  ];
+  const FACET_CHOICES = 12; // values shown per facet, most frequent first
   const WEIGHT = { title: 8, meta: 5, name: 1000 };
-  const SNIPPET_BEFORE = 40;
-  const SNIPPET_AFTER = 110;
+  const SNIPPET_BEFORE = 30;
+  const SNIPPET_AFTER = 90;
 
   const fetchJSON = async (url, options) => {
     const response = await fetch(url, options);
@@ -305,50 +406,76 @@ const KijiSearch = (() => {
     return out;
   };
 
+  const hasSorted = (list, value) => {
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid] === value) return true;
+      if (list[mid] < value) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  };
+
   class Index {
     constructor(manifestUrl) {
       this.base = new URL(".", manifestUrl);
       this.manifestUrl = manifestUrl;
-      this.shards = new Map();
-      this.chunks = new Map();
+      this.files = new Map();
+      this.positionCache = new Map();
     }
 
     async load() {
       // Revalidated every time: the version in it busts the cache of every other file.
       this.manifest = await fetchJSON(this.manifestUrl, { cache: "no-cache" });
-      if (this.manifest.format !== 1) throw new Error("unknown index format");
+      if (this.manifest.format !== 2) throw new Error("unknown index format");
       return this;
     }
 
-    file(path) {
-      return new URL(`${path}?v=${encodeURIComponent(this.manifest.version)}`, this.base);
-    }
-
-    shard(term) {
-      const n = shardOf(term, this.manifest.shards);
-      if (!this.shards.has(n)) {
-        const name = n.toString(16).padStart(this.manifest.shardWidth, "0");
-        this.shards.set(n, fetchJSON(this.file(`t/${name}.json`)));
+    get(path) {
+      if (!this.files.has(path)) {
+        const url = new URL(`${path}?v=${encodeURIComponent(this.manifest.version)}`, this.base);
+        this.files.set(path, fetchJSON(url));
       }
-      return this.shards.get(n);
+      return this.files.get(path);
     }
 
     async entry(term) {
-      const shard = await this.shard(term);
+      const n = shardOf(term, this.manifest.shards);
+      const shard = await this.get(`t/${n.toString(16).padStart(this.manifest.shardWidth, "0")}.json`);
       return Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : null;
+    }
+
+    // Map doc id -> offsets of a term (empty when the term has none).
+    async positions(term) {
+      if (!this.positionCache.has(term)) {
+        const n = shardOf(term, this.manifest.pshards);
+        const name = n.toString(16).padStart(this.manifest.pshardWidth, "0");
+        this.positionCache.set(
+          term,
+          this.get(`p/${name}.json`).then((shard) =>
+            decodePositions(Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : ""),
+          ),
+        );
+      }
+      return this.positionCache.get(term);
     }
 
     async doc(id) {
       const k = Math.floor(id / this.manifest.chunk);
-      if (!this.chunks.has(k)) this.chunks.set(k, fetchJSON(this.file(`d/${k}.json`)));
-      const [url, title, date, dateDisplay, kind, tags, categories, excerpt] = (
-        await this.chunks.get(k)
+      const [url, title, date, dateDisplay, kind, tags, categories, excerpt, authors] = (
+        await this.get(`d/${k}.json`)
       )[id % this.manifest.chunk];
-      return { id, url, title, date, dateDisplay, kind, tags, categories, excerpt };
+      return { id, url, title, date, dateDisplay, kind, tags, categories, excerpt, authors };
+    }
+
+    facets() {
+      return this.get("facets.json");
     }
   }
 
-  // Candidates (all terms present) in rank order, with their scores.
+  // Candidates (all terms present) in rank order.
   const rank = async (index, terms, segments) => {
     const entries = await Promise.all(terms.map((t) => index.entry(t)));
     if (entries.some((e) => e === null)) return [];
@@ -372,53 +499,40 @@ const KijiSearch = (() => {
     return candidates.sort((a, b) => score.get(b) - score.get(a) || a - b);
   };
 
-  // Not page content: permalinks, scripts, and what Sphinx's search convention marks
-  // "no-search". kiji's listings and previous/next links are filled in after the page was read
-  // (so they are not in the index either) and list other posts: matching them would only
-  // return the page that links to the post instead of the post.
-  // Labels ("タグ:", "読了時間 約8分") are interface, not content. Keep this list equal to
-  // NOT_CONTENT_CLASSES in benchmarks/search_eval.py.
-  const NOT_CONTENT = [
-    ".headerlink",
-    "script",
-    "style",
-    ".no-search",
-    ".kiji-post-footer",
-    ".kiji-prev-next",
-    ".kiji-postlist",
-    ".kiji-cloud",
-    ".kiji-term-list",
-    ".kiji-count",
-    ".kiji-archive",
-    ".kiji-label",
-    ".kiji-sep",
-    ".kiji-reading-time",
-  ].join(", ");
-  // Repeated on every post; a snippet from the body says more.
-  const NOT_SNIPPET = "h1, .kiji-post-header";
-
-  // The text a reader sees in a fetched page (the article), and the part of it a snippet
-  // should come from.
-  const pageText = (html) => {
-    const doc = new DOMParser().parseFromString(html, "text/html");
-    const main =
-      doc.querySelector("article.bd-article") ||
-      doc.querySelector('div.body[role="main"]') ||
-      doc.querySelector('[role="main"]') ||
-      doc.body;
-    if (!main) return ["", ""];
-    main.querySelectorAll(NOT_CONTENT).forEach((node) => node.remove());
-    const all = main.textContent;
-    main.querySelectorAll(NOT_SNIPPET).forEach((node) => node.remove());
-    return [all, main.textContent];
+  // Whether every term of a segment occurs at its offset from one common start in document id.
+  const occurs = (lists, offsets) => {
+    if (lists.some((list) => !list || !list.length)) return false;
+    let anchor = 0;
+    lists.forEach((list, k) => {
+      if (list.length < lists[anchor].length) anchor = k;
+    });
+    for (const at of lists[anchor]) {
+      const start = at - offsets[anchor];
+      if (lists.every((list, k) => k === anchor || hasSorted(list, start + offsets[k]))) return true;
+    }
+    return false;
   };
 
-  const metaText = (doc) =>
-    [doc.title, ...(doc.tags || []), ...(doc.categories || [])].join("\n");
+  // The ids of the documents that contain every segment of the query, in rank order. Segments
+  // the index cannot decide alone (compounds, mixed words) are confirmed with term offsets.
+  const search = async (index, query) => {
+    const segments = querySegments(query);
+    const terms = queryTerms(query);
+    if (!terms.length) return { segments, ids: [], tooShort: true };
+    let ids = await rank(index, terms, segments);
+    for (const segment of segments) {
+      if (!ids.length || isExact(segment)) continue;
+      const offsets = queryOffsets(segment);
+      if (!offsets.length) continue;
+      const maps = await Promise.all(offsets.map(([term]) => index.positions(term)));
+      const at = offsets.map(([, offset]) => offset);
+      ids = ids.filter((id) => occurs(maps.map((m) => m.get(id)), at));
+    }
+    return { segments, ids, tooShort: false };
+  };
 
   // Normalize code point by code point, remembering where each normalized unit came from, so a
-  // match found in normalized text can be marked in the original. Kana, common kanji and ASCII
-  // digits/lower-case letters are their own normal form: skip normalize() for them (speed).
+  // match found in normalized text can be marked in the original.
   const normalizeWithMap = (text) => {
     let norm = "";
     const map = []; // UTF-16 index in `norm` -> UTF-16 index in `text`
@@ -441,10 +555,9 @@ const KijiSearch = (() => {
     return [norm, map];
   };
 
-  // [{text, mark}] pieces of a snippet around the first match of any segment.
-  const snippetPieces = (text, segments) => {
-    const flat = text.replace(/\s+/gu, " ").trim();
-    const [norm, map] = normalizeWithMap(flat);
+  // [start, end) ranges of `text` (original) where a segment matches, sorted.
+  const matchRanges = (text, segments) => {
+    const [norm, map] = normalizeWithMap(text);
     const ranges = [];
     for (const seg of segments) {
       let at = findMatch(norm, seg);
@@ -453,14 +566,11 @@ const KijiSearch = (() => {
         at = findMatch(norm, seg, at + Math.max(seg.length, 1));
       }
     }
-    if (!ranges.length) return null;
-    ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
-    const first = ranges[0][0];
-    let start = Math.max(0, first - SNIPPET_BEFORE);
-    let end = Math.min(flat.length, first + SNIPPET_AFTER);
-    // Do not cut a surrogate pair in half.
-    if (start > 0 && /[\udc00-\udfff]/u.test(flat[start] || "")) start -= 1;
-    if (end < flat.length && /[\udc00-\udfff]/u.test(flat[end] || "")) end += 1;
+    return ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  };
+
+  // [{text, mark}] pieces of text[start, end) with the ranges marked.
+  const piecesOf = (flat, ranges, start, end) => {
     const pieces = [];
     if (start > 0) pieces.push({ text: "…", mark: false });
     let at = start;
@@ -477,183 +587,197 @@ const KijiSearch = (() => {
     return pieces;
   };
 
+  // Pieces of a snippet around the first match of any segment; null when none matches.
+  const snippetPieces = (text, segments) => {
+    const flat = text.replace(/\s+/gu, " ").trim();
+    const ranges = matchRanges(flat, segments);
+    if (!ranges.length) return null;
+    const first = ranges[0][0];
+    let start = Math.max(0, first - SNIPPET_BEFORE);
+    let end = Math.min(flat.length, first + SNIPPET_AFTER);
+    // Do not cut a surrogate pair in half.
+    if (start > 0 && /[\udc00-\udfff]/u.test(flat[start] || "")) start -= 1;
+    if (end < flat.length && /[\udc00-\udfff]/u.test(flat[end] || "")) end += 1;
+    return piecesOf(flat, ranges, start, end);
+  };
+
+  const markedPieces = (text, segments) =>
+    piecesOf(text, matchRanges(text, segments), 0, text.length);
+
   const el = (tag, className, text) => {
     const node = document.createElement(tag);
     if (className) node.className = className;
     if (text !== undefined && text !== null) node.textContent = text;
     return node;
   };
+  const appendPieces = (parent, pieces) => {
+    for (const piece of pieces) {
+      parent.appendChild(piece.mark ? el("mark", null, piece.text) : document.createTextNode(piece.text));
+    }
+    return parent;
+  };
 
+  const contentRoot = () =>
+    new URL(document.documentElement.dataset.content_root || "./", window.location.href);
+
+  let sharedIndex = null;
+  const openIndex = (manifestUrl) => {
+    if (!sharedIndex) {
+      sharedIndex = new Index(manifestUrl).load().catch((err) => {
+        sharedIndex = null;
+        throw err;
+      });
+    }
+    return sharedIndex;
+  };
+  const defaultManifest = () => new URL("_static/kiji-search/manifest.json", contentRoot());
+
+  // The parts of one result: title (with marks), date, snippet (with marks) or excerpt.
+  const fillResult = (container, doc, segments, linkClass, tagName) => {
+    const link = container.appendChild(el(tagName || "a", linkClass));
+    if (link.tagName === "A") link.href = new URL(doc.url, contentRoot()).href;
+    appendPieces(link, markedPieces(doc.title || doc.url, segments));
+    const meta = el("div", "kiji-result-meta");
+    if (doc.dateDisplay || doc.date) {
+      const time = meta.appendChild(el("time", "kiji-result-date", doc.dateDisplay || doc.date));
+      if (doc.date) time.dateTime = doc.date;
+    }
+    return { link, meta };
+  };
+  const snippetNode = (doc, segments) => {
+    const snippet = el("p", "kiji-result-snippet");
+    const pieces = doc.excerpt ? snippetPieces(doc.excerpt, segments) : null;
+    if (pieces) appendPieces(snippet, pieces);
+    else if (doc.excerpt) snippet.textContent = doc.excerpt;
+    else return null;
+    return snippet;
+  };
+
+  // ---------------------------------------------------------------------------------------------
+  // Part 3: search.html: the full list, facets in the URL, paging
+  // ---------------------------------------------------------------------------------------------
   class SearchPage {
-    constructor(root) {
+    constructor(root, params) {
       this.root = root;
+      this.params = params;
       this.results = root.querySelector("#search-results");
-      this.progress = document.getElementById("search-progress");
-      this.contentRoot = new URL(
-        document.documentElement.dataset.content_root || "./",
-        window.location.href,
-      );
-      this.ranked = [];
-      this.next = 0; // the next candidate to examine, in rank order
-      this.examined = 0;
-      this.accepted = 0;
-      this.verify = false;
+      this.shown = 0;
     }
 
     async run(query) {
       this.started = performance.now();
-      const segments = querySegments(query);
-      const terms = queryTerms(query);
+      this.query = query;
       this.heading = this.results.appendChild(el("h2", "kiji-search-title", "検索結果"));
       this.summary = this.results.appendChild(el("p", "kiji-search-summary search-summary"));
       this.summary.setAttribute("role", "status");
       this.summary.dataset.state = "running";
       this.summary.textContent = `「${query}」を検索しています…`;
+      this.facetBox = this.results.appendChild(el("div", "kiji-facets"));
       this.list = this.results.appendChild(el("ul", "search kiji-search-list"));
       this.list.setAttribute("role", "list");
-      this.query = query;
-      if (!terms.length) {
-        this.finish("検索語が短すぎます。漢字・カタカナ・英数字を含む語で探してください。");
-        return;
-      }
-      let index;
-      let ranked;
+      let found;
       try {
-        index = await new Index(new URL(this.root.dataset.index, window.location.href)).load();
-        ranked = await rank(index, terms, segments);
+        this.index = await openIndex(new URL(this.root.dataset.index, window.location.href));
+        found = await search(this.index, query);
+        this.segments = found.segments;
+        this.ids = await this.narrow(found.ids);
       } catch (err) {
         console.error("[kiji-search]", err);
+        this.ids = [];
         this.finish("検索インデックスを読み込めませんでした。");
         return;
       }
-      this.index = index;
-      this.segments = segments;
-      this.query = query;
-      this.ranked = ranked;
-      // Single-term segments are decided by the index; others need the page (bigrams and
-      // junctions do not record positions, so 高速 + 速化 is not yet 高速化).
-      this.verify = !segments.every(isExact);
-      await this.pump(PAGE_SIZE);
+      if (found.tooShort) {
+        this.finish("検索語が短すぎます。漢字・カタカナ・英数字を含む語で探してください。");
+        return;
+      }
+      await this.showMore();
       this.finish();
     }
 
-    // Examine candidates in rank order, CONCURRENCY pages at a time, until `limit` results are
-    // shown or no candidate is left. Each page is fetched once: to confirm the match and for its
-    // snippet. A result is shown once every better-ranked candidate is decided, so the list
-    // never reorders while pages arrive. Stopping at a page of results keeps a common word on a
-    // large site from fetching thousands of pages; the count is then an estimate.
-    async pump(limit) {
-      const first = this.next;
-      const decided = [];
-      let flushed = first;
-      let acceptedSoFar = this.accepted;
-      const flush = () => {
-        while (decided[flushed - first] !== undefined) {
-          const result = decided[flushed - first];
-          decided[flushed - first] = null;
-          flushed += 1;
-          this.examined += 1;
-          if (result) {
-            this.accepted += 1;
-            this.list.appendChild(this.item(result));
-          }
+    // Apply the facets chosen in the URL; draw every facet with the counts of the narrowed list.
+    async narrow(ids) {
+      const facets = await this.index.facets();
+      const chosen = FACETS.map(([name]) => [name, this.params.getAll(name)]);
+      let narrowed = ids;
+      const members = (name, value) => new Set(decodeIds((facets[name] || {})[value] || ""));
+      for (const [name, values] of chosen) {
+        for (const value of values) {
+          const set = members(name, value);
+          narrowed = narrowed.filter((id) => set.has(id));
         }
-        if (this.progress) this.progress.textContent = `${this.examined} / ${this.ranked.length}`;
-      };
-      let inFlight = 0;
-      const work = async () => {
-        // Pages in flight may still be rejected: start another only while they cannot overfill.
-        while (this.next < this.ranked.length && acceptedSoFar + inFlight < limit) {
-          const position = this.next;
-          this.next += 1;
-          inFlight += 1;
-          const id = this.ranked[position];
-          let result;
-          try {
-            result = await this.examine(id, this.verify);
-          } catch (err) {
-            // A page that cannot be fetched is shown unconfirmed rather than silently dropped.
-            console.error("[kiji-search]", err);
-            result = { doc: await this.index.doc(id), pieces: null };
-          }
-          inFlight -= 1;
-          if (result) acceptedSoFar += 1;
-          decided[position - first] = result;
-          flush();
-        }
-      };
-      await Promise.all(Array.from({ length: CONCURRENCY }, work));
-      flush();
-    }
-
-    // Decide one candidate: {doc, pieces} when it matches, null when it does not.
-    async examine(id, verify) {
-      const doc = await this.index.doc(id);
-      const url = new URL(doc.url, this.contentRoot);
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`${response.status} ${url}`);
-      const [text, body] = pageText(await response.text());
-      if (verify) {
-        const haystack = normalize(`${text}\n${metaText(doc)}`);
-        if (!this.segments.every((seg) => contains(haystack, seg))) return null;
       }
-      return {
-        doc,
-        pieces: snippetPieces(body, this.segments) || snippetPieces(text, this.segments),
-      };
+      const inResults = new Set(narrowed);
+      for (const [name, label] of FACETS) {
+        const counts = [];
+        for (const [value, code] of Object.entries(facets[name] || {})) {
+          let n = 0;
+          for (const id of decodeIds(code)) if (inResults.has(id)) n += 1;
+          const selected = this.params.getAll(name).includes(value);
+          if (n || selected) counts.push([value, n, selected]);
+        }
+        if (!counts.length) continue;
+        counts.sort((a, b) => b[2] - a[2] || b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+        const group = this.facetBox.appendChild(el("div", "kiji-facet"));
+        group.dataset.facet = name;
+        group.appendChild(el("h3", "kiji-facet-title", label));
+        const ul = group.appendChild(el("ul", "kiji-facet-list"));
+        for (const [value, n, selected] of counts.slice(0, FACET_CHOICES)) {
+          const li = ul.appendChild(el("li", selected ? "kiji-facet-choice selected" : "kiji-facet-choice"));
+          const params = new URLSearchParams(this.params);
+          if (selected) {
+            const rest = params.getAll(name).filter((v) => v !== value);
+            params.delete(name);
+            rest.forEach((v) => params.append(name, v));
+          } else params.append(name, value);
+          const a = li.appendChild(el("a", "kiji-facet-link"));
+          a.href = `?${params.toString()}`;
+          a.dataset.value = value;
+          if (selected) a.setAttribute("aria-current", "true");
+          a.appendChild(el("span", "kiji-facet-value", value));
+          a.appendChild(el("span", "kiji-facet-count", String(n)));
+        }
+      }
+      return narrowed;
     }
 
-    item({ doc, pieces }) {
+    async showMore() {
+      const next = this.ids.slice(this.shown, this.shown + PAGE_SIZE);
+      const docs = await Promise.all(next.map((id) => this.index.doc(id)));
+      for (const doc of docs) this.list.appendChild(this.item(doc));
+      this.shown += docs.length;
+    }
+
+    item(doc) {
       const li = el("li", `kiji-result kind-${doc.kind || "page"}`);
-      const link = li.appendChild(el("a", "kiji-result-title", doc.title || doc.url));
-      link.href = new URL(doc.url, this.contentRoot).href;
-      const meta = el("div", "kiji-result-meta");
-      if (doc.dateDisplay || doc.date) {
-        const time = meta.appendChild(el("time", "kiji-result-date", doc.dateDisplay || doc.date));
-        if (doc.date) time.dateTime = doc.date;
-      }
+      const { meta } = fillResult(li, doc, this.segments, "kiji-result-title");
       for (const tag of [...(doc.categories || []), ...(doc.tags || [])]) {
         meta.appendChild(el("span", "kiji-result-tag", tag));
       }
       if (meta.childNodes.length) li.appendChild(meta);
-      const snippet = li.appendChild(el("p", "kiji-result-snippet"));
-      const fallback = doc.excerpt ? snippetPieces(doc.excerpt, this.segments) : null;
-      const use = pieces || fallback;
-      if (use) {
-        for (const piece of use) {
-          snippet.appendChild(piece.mark ? el("mark", null, piece.text) : document.createTextNode(piece.text));
-        }
-      } else if (doc.excerpt) snippet.textContent = doc.excerpt;
-      else snippet.remove();
+      const snippet = snippetNode(doc, this.segments);
+      if (snippet) li.appendChild(snippet);
       return li;
     }
 
-    // The count line: exact once every candidate is decided (or when the index alone decides),
-    // an estimate from the share confirmed so far otherwise.
     finish(note) {
-      if (this.progress) this.progress.textContent = "";
-      const left = this.ranked.length - this.next;
-      let count = this.accepted;
-      let exact = true;
-      if (left > 0 && !this.verify) count = this.ranked.length;
-      else if (left > 0) {
-        count = this.accepted + Math.round((left * this.accepted) / Math.max(1, this.examined));
-        exact = false;
-      }
+      const count = this.ids.length;
       this.summary.dataset.state = "done";
       this.summary.dataset.count = String(count);
-      this.summary.dataset.exact = String(exact);
+      this.summary.dataset.exact = "true";
       // How long the search took, for benchmarks/search_eval.py and the curious.
       this.summary.dataset.ms = String(Math.round(performance.now() - this.started));
-      const number = count.toLocaleString("ja-JP");
-      this.summary.textContent = `「${this.query}」の検索結果: ${exact ? "" : "約 "}${number} 件`;
+      this.summary.textContent = `「${this.query}」の検索結果: ${count.toLocaleString("ja-JP")} 件`;
       if (!count && !this.results.querySelector(".kiji-search-empty")) {
         this.results.appendChild(
           el("p", "kiji-search-empty", note || "一致するページは見つかりませんでした。"),
         );
       }
-      if (left > 0 && !this.more) this.moreButton();
-      if (left <= 0 && this.more) this.more.remove();
+      if (this.shown < count && !this.more) this.moreButton();
+      if (this.shown >= count && this.more) {
+        this.more.remove();
+        this.more = null;
+      }
     }
 
     moreButton() {
@@ -662,23 +786,206 @@ const KijiSearch = (() => {
       this.more.addEventListener("click", async () => {
         this.more.disabled = true;
         this.summary.dataset.state = "running";
-        await this.pump(this.list.children.length + PAGE_SIZE);
+        await this.showMore();
         this.more.disabled = false;
         this.finish();
       });
     }
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Part 4: instant results under every search field (the theme's dialog, Ctrl+K / ⌘K)
+  // ---------------------------------------------------------------------------------------------
+  let instantCount = 0;
+
+  class Instant {
+    constructor(input) {
+      instantCount += 1;
+      this.input = input;
+      this.form = input.form;
+      this.composing = false;
+      this.serial = 0;
+      this.active = -1;
+      this.listbox = el("ul", "kiji-instant");
+      this.listbox.id = `kiji-instant-${instantCount}`;
+      this.listbox.setAttribute("role", "listbox");
+      this.listbox.setAttribute("aria-label", "検索候補");
+      this.listbox.hidden = true;
+      this.status = el("p", "kiji-instant-status");
+      this.status.setAttribute("role", "status");
+      this.status.hidden = true;
+      (this.form || input).after(this.status, this.listbox);
+      input.setAttribute("role", "combobox");
+      input.setAttribute("aria-autocomplete", "list");
+      input.setAttribute("aria-expanded", "false");
+      input.setAttribute("aria-controls", this.listbox.id);
+      input.dataset.kijiInstant = "on";
+      input.addEventListener("compositionstart", () => {
+        this.composing = true;
+      });
+      input.addEventListener("compositionend", () => {
+        this.composing = false;
+        this.update();
+      });
+      input.addEventListener("input", (event) => {
+        // Kana being composed is not yet what the reader means: wait for compositionend.
+        if (this.composing || event.isComposing) return;
+        this.update();
+      });
+      input.addEventListener("keydown", (event) => this.key(event));
+    }
+
+    options() {
+      return Array.from(this.listbox.querySelectorAll('[role="option"]'));
+    }
+
+    select(k) {
+      const options = this.options();
+      this.active = options.length ? (k + options.length) % options.length : -1;
+      options.forEach((option, i) => option.setAttribute("aria-selected", String(i === this.active)));
+      if (this.active >= 0) {
+        this.input.setAttribute("aria-activedescendant", options[this.active].id);
+        options[this.active].scrollIntoView({ block: "nearest" });
+      } else this.input.removeAttribute("aria-activedescendant");
+    }
+
+    key(event) {
+      if (event.isComposing || this.composing) return;
+      const open = !this.listbox.hidden && this.options().length;
+      if (event.key === "ArrowDown" && open) {
+        event.preventDefault();
+        this.select(this.active + 1);
+      } else if (event.key === "ArrowUp" && open) {
+        event.preventDefault();
+        this.select(this.active < 0 ? -1 : this.active - 1);
+      } else if (event.key === "Enter" && open && this.active >= 0) {
+        event.preventDefault();
+        window.location.href = this.options()[this.active].dataset.href;
+      } else if (event.key === "Escape" && open) {
+        event.stopPropagation();
+        this.close();
+      }
+    }
+
+    close() {
+      this.listbox.hidden = true;
+      this.status.hidden = true;
+      this.input.setAttribute("aria-expanded", "false");
+      this.input.removeAttribute("aria-activedescendant");
+      this.active = -1;
+    }
+
+    async update() {
+      const serial = ++this.serial;
+      const query = this.input.value;
+      const started = performance.now();
+      if (!query.trim()) {
+        this.listbox.replaceChildren();
+        this.close();
+        return;
+      }
+      let found;
+      let docs;
+      try {
+        const index = await openIndex(defaultManifest());
+        found = await search(index, query);
+        if (serial !== this.serial) return;
+        docs = await Promise.all(found.ids.slice(0, INSTANT_SIZE).map((id) => index.doc(id)));
+      } catch (err) {
+        console.error("[kiji-search]", err);
+        return;
+      }
+      if (serial !== this.serial) return; // a later keystroke already answered
+      const items = docs.map((doc, i) => {
+        const li = el("li", "kiji-instant-option");
+        li.id = `${this.listbox.id}-${i}`;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        li.dataset.href = new URL(doc.url, contentRoot()).href;
+        const { link, meta } = fillResult(li, doc, found.segments, "kiji-instant-title");
+        link.tabIndex = -1;
+        if (meta.childNodes.length) li.appendChild(meta);
+        const snippet = snippetNode(doc, found.segments);
+        if (snippet) li.appendChild(snippet);
+        return li;
+      });
+      this.listbox.replaceChildren(...items);
+      const count = found.ids.length;
+      this.status.textContent = found.tooShort
+        ? "検索語が短すぎます"
+        : `${count.toLocaleString("ja-JP")} 件${count > INSTANT_SIZE ? "（Enter ですべて表示）" : ""}`;
+      this.status.hidden = false;
+      this.status.dataset.count = String(count);
+      this.listbox.dataset.ms = String(Math.round(performance.now() - started));
+      this.listbox.dataset.query = query;
+      this.listbox.hidden = !items.length;
+      this.input.setAttribute("aria-expanded", String(items.length > 0));
+      this.active = -1;
+      this.input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  const attachInstant = () => {
+    for (const input of document.querySelectorAll('form input[name="q"]')) {
+      if (input.dataset.kijiInstant || input.closest("#kiji-search")) continue;
+      const action = input.form && input.form.getAttribute("action");
+      if (action !== null && !/search(\.html)?$/.test(action || "")) continue;
+      new Instant(input);
+    }
+  };
+
+  // ---------------------------------------------------------------------------------------------
+  // Part 5: Read the Docs Addons. Its search addon opens RTD's server-side search modal on the
+  // "readthedocs-search-show" event (its "/" hotkey and theme integrations dispatch it on
+  // document). That search does not split Japanese as this index does, so while the addon is
+  // on, a capturing listener on window (which runs before any listener on document) takes the
+  // event and opens the theme's own search dialog, or focuses the page's search field, instead.
+  // The real fix is the project setting (Addons > Search off); this keeps readers on our search
+  // when it was left on.
+  // ---------------------------------------------------------------------------------------------
+  const openOwnSearch = () => {
+    const dialog = document.getElementById("pst-search-dialog");
+    if (dialog && typeof dialog.showModal === "function") {
+      if (!dialog.open) dialog.showModal();
+      const input = dialog.querySelector('input[name="q"]');
+      if (input) input.focus();
+      return;
+    }
+    const input = document.querySelector('form input[name="q"]');
+    if (input) input.focus();
+  };
+  const takeOverAddonSearch = (event) => {
+    event.stopImmediatePropagation();
+    event.preventDefault();
+    openOwnSearch();
+  };
+  document.addEventListener("readthedocs-addons-data-ready", (event) => {
+    let config = null;
+    try {
+      config = event.detail && typeof event.detail.data === "function" ? event.detail.data() : null;
+    } catch (err) {
+      console.error("[kiji-search]", err);
+    }
+    const enabled = Boolean(config && config.addons && config.addons.search && config.addons.search.enabled);
+    document.documentElement.dataset.kijiRtdSearch = enabled ? "guarded" : "off";
+    if (enabled && !window.kijiGuardsAddonSearch) {
+      window.kijiGuardsAddonSearch = true;
+      window.addEventListener("readthedocs-search-show", takeOverAddonSearch, true);
+    }
+  });
+
   const start = () => {
+    attachInstant();
     const root = document.getElementById("kiji-search");
     if (!root) return;
-    const query = new URLSearchParams(window.location.search).get("q") || "";
+    const params = new URLSearchParams(window.location.search);
+    const query = params.get("q") || "";
     document.querySelectorAll('input[name="q"]').forEach((input) => {
       input.value = query;
     });
     if (!query.trim()) return;
     document.title = `「${query}」の検索結果 - ${document.title}`;
-    new SearchPage(root).run(query);
+    new SearchPage(root, params).run(query);
   };
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
@@ -694,6 +1001,9 @@ const KijiSearch = (() => {
     shardOf,
     encodeIds,
     decodeIds,
+    decodePositions,
+    queryOffsets,
     snippetPieces,
+    search: async (query) => search(await openIndex(defaultManifest()), query),
   };
 })();

@@ -1,0 +1,218 @@
+"""Search without page fetches, in Chromium: instant results under the search field, facets kept
+in the URL, paging, offsets confirming compounds, and no request for any page's HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from kiji.core.textsplit import (
+    contains,
+    decode_positions,
+    encode_positions,
+    normalize,
+    query_segments,
+)
+
+pytestmark = pytest.mark.browser
+
+SAMPLE = "posts/2026-01-17-amazon-ai-chip.html"
+
+
+def _html_requests(page, base: str) -> list[str]:
+    """Requests for HTML pages after this call (the index is JSON under _static/)."""
+    seen: list[str] = []
+
+    def note(request) -> None:
+        path = urlsplit(request.url).path
+        if request.url.startswith(base) and (path.endswith(".html") or path.endswith("/")):
+            seen.append(unquote(path))
+
+    page.on("request", note)
+    return seen
+
+
+def _type(page, selector: str, text: str) -> None:
+    page.focus(selector)
+    page.keyboard.type(text, delay=20)
+
+
+def test_typing_shows_results_before_enter_and_fetches_no_page(page, search_site) -> None:
+    out, url = search_site
+    page.goto(f"{url}index.html")
+    field = 'form input[name="q"][data-kiji-instant="on"]'
+    page.wait_for_selector(field)
+    html = _html_requests(page, url)
+    _type(page, field, "高速化")
+    page.wait_for_function(
+        "() => document.querySelector('.kiji-instant')?.dataset.query === '高速化'"
+    )
+    # Still on the page we opened: results came before Enter.
+    assert urlsplit(page.url).path.endswith("index.html")
+    options = page.query_selector_all('.kiji-instant [role="option"]')
+    assert 1 <= len(options) <= 8
+    hrefs = [unquote(o.get_attribute("data-href")) for o in options]
+    assert any(h.endswith(SAMPLE) for h in hrefs)
+    first = options[[h.endswith(SAMPLE) for h in hrefs].index(True)]
+    assert first.query_selector("time").text_content() == "2026年1月17日"
+    assert [m.text_content() for m in first.query_selector_all("mark")] == ["高速化"]
+    input_el = page.query_selector(field)
+    assert input_el.get_attribute("role") == "combobox"
+    assert input_el.get_attribute("aria-expanded") == "true"
+    listbox = page.query_selector(f"#{input_el.get_attribute('aria-controls')}")
+    assert listbox.get_attribute("role") == "listbox"
+    assert html == []  # the index only: no page HTML was requested
+
+    # Arrow keys choose an option; Enter opens it.
+    page.keyboard.press("ArrowDown")
+    assert input_el.get_attribute("aria-activedescendant") == options[0].get_attribute("id")
+    assert options[0].get_attribute("aria-selected") == "true"
+    target = unquote(options[0].get_attribute("data-href"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert unquote(page.url) == target
+
+
+def test_enter_without_a_choice_opens_the_search_page(page, search_site) -> None:
+    _, url = search_site
+    page.goto(f"{url}index.html")
+    field = 'form input[name="q"][data-kiji-instant="on"]'
+    page.wait_for_selector(field)
+    _type(page, field, "AWS")
+    page.wait_for_function("() => document.querySelector('.kiji-instant')?.dataset.query === 'AWS'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    parts = urlsplit(page.url)
+    assert parts.path.endswith("search.html") and parse_qs(parts.query)["q"] == ["AWS"]
+    page.wait_for_selector('.kiji-search-summary[data-state="done"]')
+
+
+def test_no_search_while_kana_is_composed(page, search_site) -> None:
+    _, url = search_site
+    page.goto(f"{url}index.html")
+    field = 'form input[name="q"][data-kiji-instant="on"]'
+    page.wait_for_selector(field)
+    # What an IME does: compositionstart, input events with isComposing, then compositionend.
+    page.evaluate(
+        """(sel) => {
+            const input = document.querySelector(sel);
+            input.dispatchEvent(new CompositionEvent('compositionstart', {data: ''}));
+            for (const text of ['こ', 'こう', 'こうそ', '高速化']) {
+                input.value = text;
+                input.dispatchEvent(new InputEvent('input', {data: text, isComposing: true}));
+            }
+        }""",
+        field,
+    )
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => document.querySelector('.kiji-instant').dataset.query") is None
+    page.evaluate(
+        "(sel) => document.querySelector(sel).dispatchEvent("
+        "new CompositionEvent('compositionend', {data: '高速化'}))",
+        field,
+    )
+    page.wait_for_function(
+        "() => document.querySelector('.kiji-instant')?.dataset.query === '高速化'"
+    )
+
+
+def _results(page) -> list[str]:
+    return [
+        unquote(a.get_attribute("href").split("//", 1)[-1].split("/", 1)[-1])
+        for a in page.query_selector_all("li.kiji-result > a")
+    ]
+
+
+def _post_meta(out: Path, path: str) -> dict[str, list[str]]:
+    soup = BeautifulSoup((out / path).read_text(encoding="utf-8"), "lxml")
+    header = soup.select_one(".kiji-post-header")
+    tags = [a.get_text(strip=True) for a in header.select(".kiji-tags a")] if header else []
+    return {"tags": tags}
+
+
+def test_a_facet_narrows_the_list_and_survives_a_reload(page, corpus_site) -> None:
+    out, url = corpus_site
+    html = _html_requests(page, url + "posts/")
+    page.goto(f"{url}search.html?q={quote('AI')}")
+    page.wait_for_selector('.kiji-search-summary[data-state="done"]')
+    total = int(page.get_attribute(".kiji-search-summary", "data-count"))
+    choice = page.query_selector('.kiji-facet[data-facet="year"] a.kiji-facet-link')
+    year = choice.get_attribute("data-value")
+    expected = int(choice.query_selector(".kiji-facet-count").text_content())
+    assert 0 < expected < total
+    choice.click()
+    page.wait_for_selector('.kiji-search-summary[data-state="done"]')
+    assert parse_qs(urlsplit(page.url).query) == {"q": ["AI"], "year": [year]}
+    for _ in range(2):  # as clicked, then after a reload
+        assert int(page.get_attribute(".kiji-search-summary", "data-count")) == expected
+        dates = [t.get_attribute("datetime") for t in page.query_selector_all("li.kiji-result time")]
+        assert dates and all(d.startswith(year) for d in dates)
+        selected = page.query_selector('.kiji-facet[data-facet="year"] .selected a')
+        assert selected.get_attribute("data-value") == year
+        page.reload()
+        page.wait_for_selector('.kiji-search-summary[data-state="done"]')
+    assert html == []
+
+
+def test_paging_twenty_at_a_time_to_the_exact_count(page, corpus_site) -> None:
+    out, url = corpus_site
+    page.goto(f"{url}search.html?q={quote('AI')}")
+    page.wait_for_selector('.kiji-search-summary[data-state="done"]')
+    count = int(page.get_attribute(".kiji-search-summary", "data-count"))
+    assert count > 40
+    shown = [len(page.query_selector_all("li.kiji-result"))]
+    while page.query_selector("button.kiji-search-more"):
+        page.click("button.kiji-search-more")
+        page.wait_for_selector('.kiji-search-summary[data-state="done"]')
+        shown.append(len(page.query_selector_all("li.kiji-result")))
+    assert shown[:3] == [20, 40, 60][: len(shown[:3])]
+    assert shown[-1] == count and len(set(_results(page))) == count
+    assert page.text_content(".kiji-search-summary") == f"「AI」の検索結果: {count} 件"
+
+
+def test_compound_results_equal_the_pages_holding_it(page, corpus_site) -> None:
+    out, url = corpus_site
+    query = "量子化"  # 量子 and 子化 are common apart: offsets decide
+    page.goto(f"{url}index.html")
+    page.wait_for_function("() => typeof KijiSearch !== 'undefined'")
+    html = _html_requests(page, url)
+    found = page.evaluate("async (q) => (await KijiSearch.search(q)).ids", query)
+    assert html == []
+    page.goto(f"{url}search.html?q={quote(query)}")
+    page.wait_for_selector('.kiji-search-summary[data-state="done"]')
+    while page.query_selector("button.kiji-search-more"):
+        page.click("button.kiji-search-more")
+        page.wait_for_selector('.kiji-search-summary[data-state="done"]')
+    posts = {p for p in _results(page) if p.startswith("posts/")}
+    expected = set()
+    for path in sorted((out / "posts").glob("*.html")):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+        main = soup.select_one('div.body[role="main"]')
+        for node in main.select(
+            ".headerlink, .kiji-post-footer, .kiji-label, .kiji-sep, .kiji-prev-next, "
+            ".kiji-related, .kiji-related-title, .kiji-reading-time"
+        ):
+            node.decompose()
+        if contains(normalize(main.get_text()), normalize(query)):
+            expected.add(path.relative_to(out).as_posix())
+    assert posts == expected and len(found) >= len(posts) > 0
+
+
+def test_javascript_offsets_equal_python(page, search_site) -> None:
+    from kiji.core.textsplit import query_offsets
+
+    _, url = search_site
+    page.goto(f"{url}index.html")
+    page.wait_for_function("() => typeof KijiSearch !== 'undefined'")
+    segments = ["NVIDIAのGPU", "高速化した", "node.jsの", "a.b.c.d.e.f.g.h.i.jを", "の𠮷野家", "c++で", "ＡＷＳ向け"]
+    for seg in segments:
+        norm = normalize(seg)
+        js = page.evaluate("(s) => KijiSearch.queryOffsets(s)", norm)
+        assert [tuple(x) for x in js] == query_offsets(norm), seg
+    code = encode_positions([(0, [1, 5, 900]), (3, [0]), (70000, [2, 100000])])
+    assert page.evaluate("(c) => [...KijiSearch.decodePositions(c)]", code) == [
+        [k, v] for k, v in decode_positions(code).items()
+    ]
+    assert query_segments("a b") == ["a", "b"]

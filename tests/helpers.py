@@ -67,6 +67,22 @@ def build(
     return app
 
 
+def build_apart(srcdir: Path, outdir: Path, *options: str) -> Path:
+    """Build in a process of its own (``python -m sphinx``), for a site a browser test serves.
+
+    Sphinx and the themes keep some state per process (pydata-sphinx-theme changes shared
+    configuration defaults), so a site built after another test built a book-theme site in this
+    process could differ from the one ``make html`` gives.
+    """
+    done = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-E", "-b", "html", *options, str(srcdir), str(outdir),
+         "-d", str(outdir.parent / (outdir.name + "-doctrees"))],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return outdir
+
+
 def warnings_of(app: SphinxTestApp) -> str:
     """Everything the build logged as warnings, without terminal colours."""
     return _ANSI.sub("", app.warning.getvalue())

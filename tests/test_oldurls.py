@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 import shutil
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
 
+from tests import helpers
 from tests.helpers import warnings_of
 
 from .conftest import parse_html
@@ -35,14 +34,7 @@ STYLES = {
 def _build(rootdir, tmp_path, **overrides):
     src = tmp_path / "src"
     shutil.copytree(rootdir / "test-jekyll-oldurls", src)
-    app = SphinxTestApp(
-        "html", srcdir=src, builddir=tmp_path / "build", status=StringIO(), warning=StringIO(),
-        confoverrides=overrides,
-    )  # fmt: skip
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    app = helpers.build(src, tmp_path / "build", **overrides)
     page = parse_html(Path(app.outdir) / "posts/notes/2020-01-02-linker.html")
     links = {a.get_text(): a["href"] for a in page.select("div.body section ul a")}
     raw = page.select_one("p.raw a")["href"]
@@ -100,14 +92,7 @@ def test_the_old_config_gives_the_permalink_style(rootdir, tmp_path):
 
 
 def _build_at(tmp_path):
-    app = SphinxTestApp(
-        "html", srcdir=tmp_path / "src", builddir=tmp_path / "build", status=StringIO(),
-        warning=StringIO(),
-    )  # fmt: skip
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    app = helpers.build(tmp_path / "src", tmp_path / "build")
     page = parse_html(Path(app.outdir) / "posts/notes/2020-01-02-linker.html")
     links = {a.get_text(): a["href"] for a in page.select("div.body section ul a")}
     return links, None, warnings_of(app)

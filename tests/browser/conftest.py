@@ -23,6 +23,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.conftest import CHROMIUM_ARGS, require_chromium
+from tests.helpers import build_apart
 
 ROOTS = Path(__file__).resolve().parent.parent / "roots"
 BENCH = Path(__file__).resolve().parent.parent.parent / "benchmarks"
@@ -57,18 +58,11 @@ def serve(folder: Path) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-def build_site(root: str, dest: Path, builder: str = "html") -> Path:
+def build_site(root: str, dest: Path) -> Path:
     """Build ``tests/roots/test-<root>`` into ``dest`` and return the output folder."""
-    from sphinx.testing.util import SphinxTestApp
-
     src = dest / "src"
     shutil.copytree(ROOTS / f"test-{root}", src)
-    app = SphinxTestApp(builder, srcdir=src, freshenv=True)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return Path(app.outdir)
+    return build_apart(src, dest / "html")
 
 
 @pytest.fixture(scope="session")
@@ -95,15 +89,9 @@ def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
         'project = "コーパス"\nkiji_now = "2030-01-01"\n',
         encoding="utf-8",
     )
-    from sphinx.testing.util import SphinxTestApp
-
-    app = SphinxTestApp("html", srcdir=src, freshenv=True, parallel=2)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    with serve(Path(app.outdir)) as url:
-        yield Path(app.outdir), url
+    out = build_apart(src, src.parent / "html", "-j", "2")
+    with serve(out) as url:
+        yield out, url
 
 
 @pytest.fixture(scope="session")

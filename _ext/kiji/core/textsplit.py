@@ -372,10 +372,8 @@ def encode_ids(ids: Iterable[int]) -> str:
     return "".join(out)
 
 
-def decode_ids(code: str) -> list[int]:
-    """The inverse of :func:`encode_ids`."""
-    ids: list[int] = []
-    prev = -1
+def _numbers(code: str) -> Iterator[int]:
+    """The numbers of a string of :func:`encode_ids`' digits (5 bits a digit, low bits first)."""
     value = shift = 0
     for ch in code:
         digit = _DIGIT_VALUE[ch]
@@ -383,10 +381,17 @@ def decode_ids(code: str) -> list[int]:
             value |= (digit - 32) << shift
             shift += 5
         else:
-            value |= digit << shift
-            prev += value + 1
-            ids.append(prev)
+            yield value | (digit << shift)
             value = shift = 0
+
+
+def decode_ids(code: str) -> list[int]:
+    """The inverse of :func:`encode_ids`: each number is the gap to the previous id, minus one."""
+    ids: list[int] = []
+    prev = -1
+    for gap in _numbers(code):
+        prev += gap + 1
+        ids.append(prev)
     return ids
 
 
@@ -417,16 +422,7 @@ def encode_positions(entries: Iterable[tuple[int, Sequence[int]]]) -> str:
 
 def decode_positions(code: str) -> dict[int, list[int]]:
     """The inverse of :func:`encode_positions`."""
-    numbers: list[int] = []
-    value = shift = 0
-    for ch in code:
-        digit = _DIGIT_VALUE[ch]
-        if digit >= 32:
-            value |= (digit - 32) << shift
-            shift += 5
-        else:
-            numbers.append(value | (digit << shift))
-            value = shift = 0
+    numbers = list(_numbers(code))
     out: dict[int, list[int]] = {}
     k = 0
     doc = -1

@@ -238,23 +238,13 @@ const KijiSearch = (() => {
 
   const DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
   const DIGIT_VALUE = new Map(Array.from(DIGITS, (c, i) => [c, i]));
+  // Ids are gaps minus one from -1, each a number of decodeNumbers() (encode_ids() in textsplit.py).
   const decodeIds = (code) => {
     const ids = [];
     let prev = -1;
-    let value = 0;
-    let shift = 0;
-    for (const ch of code || "") {
-      const digit = DIGIT_VALUE.get(ch);
-      if (digit >= 32) {
-        value += (digit - 32) * 2 ** shift;
-        shift += 5;
-      } else {
-        value += digit * 2 ** shift;
-        prev += value + 1;
-        ids.push(prev);
-        value = 0;
-        shift = 0;
-      }
+    for (const gap of decodeNumbers(code)) {
+      prev += gap + 1;
+      ids.push(prev);
     }
     return ids;
   };

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from kiji.core.store import SideStore
 from kiji.sphinx import fast, parallel, search
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.testing.util import SphinxTestApp
@@ -202,7 +203,7 @@ def test_lost_term_files_are_made_again(rootdir, tmp_path):
     build(src, out)
     before = tree(out / "html")
     shutil.rmtree(out / "doctrees" / search.TERMS_DIR)
-    (out / "doctrees" / search.STATE_FILE).unlink()
+    SideStore(out / "doctrees", search.STORE).path.unlink()
     build(src, out)
     assert tree(out / "html") == before
     assert any((out / "doctrees" / search.TERMS_DIR).iterdir())

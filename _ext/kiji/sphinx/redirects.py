@@ -22,8 +22,6 @@ build time would make Sphinx re-read every document on the next build.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 import unicodedata
@@ -36,7 +34,8 @@ from sphinx.util import logging
 from sphinx.util.display import status_iterator
 from sphinx.util.osutil import relative_uri
 
-from ..core.store import write_atomic
+from ..core.store import SideStore, write_atomic
+from ..core.store import signature as store_signature
 from ..core.warnings_ import WARNING_TYPE, W
 from . import seo
 from .posts import site_timezone
@@ -44,7 +43,7 @@ from .posts import site_timezone
 logger = logging.getLogger(__name__)
 
 TEMPLATE = "kiji/redirect.html"
-MANIFEST = "kiji-redirects.json"  # in the doctree folder: redirect files this site wrote
+STORE = "redirects"  # side store: {"signature": ..., "files": [redirect files this site wrote]}
 MARKER = "kiji-redirect"  # <meta name="generator">: only files carrying it are ever removed
 
 # Jekyll's built-in permalink styles (https://jekyllrb.com/docs/permalinks/).
@@ -360,21 +359,7 @@ def signature(app: Any, redirects: dict[str, str]) -> str:
     templates = app.builder.templates
     newest = templates.newest_template_mtime() if templates is not None else 0
     rows = [[rel, context(app, rel, docname)] for rel, docname in sorted(redirects.items())]
-    text = json.dumps([MARKER, newest, rows], ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _read_manifest(path: Path) -> tuple[str, set[str]]:
-    """(signature, files) of the last build; older builds wrote a bare list of files."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return "", set()
-    if isinstance(data, list):
-        return "", {str(x) for x in data}
-    if isinstance(data, dict):
-        return str(data.get("signature", "")), {str(x) for x in data.get("files", [])}
-    return "", set()
+    return store_signature(MARKER, newest, rows)
 
 
 def _is_ours(path: Path) -> bool:
@@ -388,8 +373,10 @@ def on_build_finished(app: Any, exception: BaseException | None) -> None:
     if exception is not None or not seo.is_html(app):
         return
     outdir = Path(app.outdir)
-    manifest = Path(app.doctreedir, MANIFEST)
-    old_signature, before = _read_manifest(manifest)
+    store = SideStore(app.doctreedir, STORE)
+    saved = store.load()
+    old_signature = str(saved.get("signature", ""))
+    before = {str(x) for x in saved.get("files", [])}
     redirects = getattr(app.env.get_domain("kiji"), "redirect_plan", None)
     if redirects is None:
         redirects = plan(app, warn=False)
@@ -418,10 +405,5 @@ def on_build_finished(app: Any, exception: BaseException | None) -> None:
         path = outdir / PurePosixPath(rel)
         if path.is_file() and _is_ours(path) and path.resolve().is_relative_to(root):
             path.unlink()
-    try:
-        manifest.parent.mkdir(parents=True, exist_ok=True)
-        complete = len(written) == len(redirects)
-        data = {"signature": new_signature if complete else "", "files": sorted(written)}
-        manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    except OSError:
-        pass
+    complete = len(written) == len(redirects)
+    store.save({"signature": new_signature if complete else "", "files": sorted(written)})

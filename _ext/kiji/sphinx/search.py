@@ -69,6 +69,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from ..core import textsplit
+from ..core.store import SideStore
 from ..core.textsplit import (
     decode_ids,
     decode_positions,
@@ -193,7 +194,7 @@ def _pack_terms(positions: dict[str, list[int]]) -> bytes:
 #: Folder of the per-page term files, in the doctree folder.
 TERMS_DIR = "kiji-search"
 #: The index's inputs at the last build and its :class:`IndexState`, in the doctree folder.
-STATE_FILE = "kiji-search-state.json"
+STORE = "search-state"  # side store: code, inputs, index version and the in-place update state
 
 
 def _terms_path(doctreedir: Path | str, digest: str) -> Path:
@@ -788,12 +789,9 @@ def inputs_digest(docs: Sequence[IndexDoc]) -> str:
     return h.hexdigest()
 
 
-def _load_state(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) and data.get("code") == code_digest() else {}
+def _load_state(store: SideStore) -> dict[str, Any]:
+    data = store.load()
+    return data if data.get("code") == code_digest() else {}
 
 
 def _index_state(data: dict[str, Any]) -> IndexState | None:
@@ -841,12 +839,12 @@ def start_index(app: Sphinx, builder: Builder) -> None:
     docs = list(collect_documents(app))
     outdir = Path(app.outdir) / INDEX_DIR
     doctreedir = Path(app.doctreedir)
-    state_path = doctreedir / STATE_FILE
-    saved = _load_state(state_path)
+    store = SideStore(doctreedir, STORE)
+    saved = _load_state(store)
     inputs = inputs_digest(docs)
     if (outdir / "manifest.json").is_file() and saved.get("inputs") == inputs:
         return  # the same inputs make the same files: they are all still there
-    state_path.unlink(missing_ok=True)
+    store.path.unlink(missing_ok=True)  # until the new index is complete
     env = app.env
 
     def task() -> None:
@@ -871,7 +869,7 @@ def start_index(app: Sphinx, builder: Builder) -> None:
                 "version": _manifest_version(files["manifest.json"]),
                 "state": asdict(new_state),
             }
-            state_path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+            store.save(record)
             _remove_stale_terms(env, domain)  # only now: an update reads the old terms
         except (OSError, ValueError, zlib.error) as err:
             logger.warning(

@@ -53,7 +53,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import zlib
 from collections import defaultdict
@@ -69,7 +68,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from ..core import textsplit
-from ..core.store import SideStore
+from ..core.store import SideStore, write_atomic
 from ..core.textsplit import (
     decode_ids,
     decode_positions,
@@ -206,11 +205,7 @@ def _store_terms(doctreedir: Path | str, packed: bytes) -> str:
     digest = hashlib.sha256(packed).hexdigest()[:24]
     path = _terms_path(doctreedir, digest)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Readers run in parallel: a unique temporary name, then an atomic rename.
-        tmp = path.with_name(f".{digest}.{os.getpid()}.tmp")
-        tmp.write_bytes(packed)
-        os.replace(tmp, path)
+        write_atomic(path, packed)  # readers run in parallel: a per-process temporary, a rename
     return digest
 
 

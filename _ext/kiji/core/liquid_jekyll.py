@@ -332,14 +332,20 @@ def _safe_join(base: Path | None, name: str) -> Path | None:
     return None
 
 
-class _IncludeTag(Tag):
-    name = TAG_INCLUDE
+class _ArgsTag(Tag):
+    """An inline tag whose raw argument text its node reads at render time."""
+
     block = False
-    node_class = _IncludeNode
+    node_class: type[_ArgsNode]
 
     def parse(self, stream: Any) -> Node:
         token, args = _raw_args(stream)
         return self.node_class(token, args)
+
+
+class _IncludeTag(_ArgsTag):
+    name = TAG_INCLUDE
+    node_class = _IncludeNode
 
 
 class _IncludeRelativeTag(_IncludeTag):
@@ -395,14 +401,9 @@ class _LinkNode(_DocNode):
     kind = "link"
 
 
-class _PostUrlTag(Tag):
+class _PostUrlTag(_ArgsTag):
     name = "post_url"
-    block = False
-    node_class: type[_DocNode] = _DocNode
-
-    def parse(self, stream: Any) -> Node:
-        token, args = _raw_args(stream)
-        return self.node_class(token, args)
+    node_class = _DocNode
 
 
 class _LinkTag(_PostUrlTag):

@@ -15,7 +15,14 @@ from urllib.parse import unquote
 
 import pytest
 from docutils.core import publish_doctree
-from kiji.core.textsplit import decode_ids, is_exact, query_segments, query_terms, shard_of
+from kiji.core.textsplit import (
+    decode_ids,
+    decode_positions,
+    is_exact,
+    query_segments,
+    query_terms,
+    shard_of,
+)
 from kiji.sphinx.search import INDEX_DIR, IndexDoc, build_index_files, doctree_text
 
 from tests.helpers import warnings_of
@@ -117,10 +124,13 @@ def test_build_index_files_is_pure_and_deterministic() -> None:
     assert files == build_index_files(list(reversed(docs)))
     # ids: newest post first, then undated pages
     assert [d[0] for d in load_docs(files)] == ["a.html", "b.html", "tags/q.html"]
-    all_ids, title_ids, meta_ids = entry(files, "量子")
+    all_ids, title_ids, meta_ids, title_at, meta_at = entry(files, "量子")
     assert decode_ids(all_ids) == [0, 1, 2]
     assert decode_ids(title_ids) == [1, 2]
     assert decode_ids(meta_ids) == [0, 2]
+    # Where the term starts in each title (量子の話, タグ: 量子) and in each tag line.
+    assert decode_positions(title_at) == {1: [0], 2: [4]}
+    assert decode_positions(meta_at) == {0: [0], 2: [0]}
     assert decode_ids(entry(files, "=量子")[0]) == [2]
     assert candidates(files, "量子") == ["tags/q.html", "b.html", "a.html"]
 
@@ -136,8 +146,13 @@ def test_index_replaces_sphinx_search(app, soup) -> None:
     assert not (out / "searchindex.js").exists()  # Sphinx's indexer did not run
     files = index_files(out)
     manifest = json.loads(files["manifest.json"])
-    assert manifest["format"] == 2 and manifest["count"] >= 3
+    assert manifest["format"] == 3 and manifest["count"] >= 3
     assert len([f for f in files if f.startswith("t/")]) == manifest["shards"]
+    # One folder of offsets per block of ids, each with its own shard count.
+    blocks = -(-manifest["count"] // manifest["block"])
+    assert len(manifest["pshards"]) == blocks
+    for b, count in enumerate(manifest["pshards"]):
+        assert len([f for f in files if f.startswith(f"p/{b}/")]) == count
 
     page = soup(app, "search")
     scripts = [s.get("src", "") for s in page.find_all("script")]

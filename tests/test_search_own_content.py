@@ -70,5 +70,5 @@ def test_links_to_other_posts_are_landmarks_and_not_indexed(make_app, tmp_path: 
     assert holders == {_ids_of(files, "posts/2026-03-01-extra.html")}
     # A taxonomy page is still found by its name, first.
     assert candidates(files, "量子")[0] == "tags/量子.html"
-    assert json.loads(files["manifest.json"])["format"] == 2
+    assert json.loads(files["manifest.json"])["format"] == 3
     assert (out / INDEX_DIR / "facets.json").is_file()

@@ -4,6 +4,7 @@ update of the offset shards gives the files of a new build."""
 from __future__ import annotations
 
 import dataclasses
+from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,6 +18,7 @@ from kiji.core.textsplit import (
     query_offsets,
     query_terms,
 )
+from kiji.sphinx import search
 from kiji.sphinx.search import IndexDoc, _body_digest, build_index, update_index
 
 PIECES = ["高速", "化", "した", "量子", "GPU", "の", "NVIDIA", "c++", "3.2.0", "、", " ", "データ", "版", "速化"]
@@ -80,8 +82,14 @@ def _docs(bodies: list[str]) -> list[IndexDoc]:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(texts, min_size=1, max_size=8), st.data())
-def test_update_with_offsets_equals_a_new_build(bodies: list[str], data) -> None:
+@given(st.lists(texts, min_size=1, max_size=8), st.data(), st.sampled_from([512, 3]))
+def test_update_with_offsets_equals_a_new_build(bodies: list[str], data, block: int) -> None:
+    # block 3: offsets spread over several p/<block>/ folders, as on a site of thousands of pages
+    with mock.patch.object(search, "BLOCK", block):
+        _update_equals_build(bodies, data)
+
+
+def _update_equals_build(bodies: list[str], data) -> None:
     old_docs = _docs(bodies)
     old_files, state = build_index(old_docs)
     stored = {_body_digest(d): d.body_terms for d in old_docs}

@@ -86,7 +86,9 @@ def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
     corpus.generate(80, src, seed=1)
     (src / "conf.py").write_text(
         'extensions = ["myst_parser", "kiji"]\nhtml_theme = "basic"\nlanguage = "ja"\n'
-        'project = "コーパス"\nkiji_now = "2030-01-01"\n',
+        'project = "コーパス"\nkiji_now = "2030-01-01"\n'
+        # Blocks of 16 pages: the browser confirms compounds block by block, as at 10,000 posts.
+        "kiji_search_block = 16\n",
         encoding="utf-8",
     )
     out = build_apart(src, src.parent / "html", "-j", "2")

@@ -3,6 +3,7 @@ in the URL, paging, offsets confirming compounds, and no request for any page's 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
@@ -172,6 +173,32 @@ def test_paging_twenty_at_a_time_to_the_exact_count(page, corpus_site) -> None:
     assert page.text_content(".kiji-search-summary") == f"「AI」の検索結果: {count} 件"
 
 
+def _holding(out: Path, query: str) -> set[str]:
+    """Posts whose own text (as the index sees it) contains ``query``, read from the HTML."""
+    expected = set()
+    for path in sorted((out / "posts").glob("*.html")):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+        main = soup.select_one('div.body[role="main"]')
+        for node in main.select(
+            ".headerlink, .kiji-post-footer, .kiji-label, .kiji-sep, .kiji-prev-next, "
+            ".kiji-related, .kiji-related-title, .kiji-reading-time"
+        ):
+            node.decompose()
+        if contains(normalize(main.get_text()), normalize(query)):
+            expected.add(path.relative_to(out).as_posix())
+    return expected
+
+
+def _records(out: Path) -> list[list]:
+    """The index's document records, by id."""
+    folder = out / "_static" / "kiji-search"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    records: list[list] = []
+    for k in range(-(-manifest["count"] // manifest["chunk"])):
+        records += json.loads((folder / "d" / f"{k}.json").read_text(encoding="utf-8"))
+    return records
+
+
 def test_compound_results_equal_the_pages_holding_it(page, corpus_site) -> None:
     out, url = corpus_site
     query = "量子化"  # 量子 and 子化 are common apart: offsets decide
@@ -186,18 +213,98 @@ def test_compound_results_equal_the_pages_holding_it(page, corpus_site) -> None:
         page.click("button.kiji-search-more")
         page.wait_for_selector('.kiji-search-summary[data-state="done"]')
     posts = {p for p in _results(page) if p.startswith("posts/")}
-    expected = set()
-    for path in sorted((out / "posts").glob("*.html")):
-        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
-        main = soup.select_one('div.body[role="main"]')
-        for node in main.select(
-            ".headerlink, .kiji-post-footer, .kiji-label, .kiji-sep, .kiji-prev-next, "
-            ".kiji-related, .kiji-related-title, .kiji-reading-time"
-        ):
-            node.decompose()
-        if contains(normalize(main.get_text()), normalize(query)):
-            expected.add(path.relative_to(out).as_posix())
+    expected = _holding(out, query)
     assert posts == expected and len(found) >= len(posts) > 0
+
+
+@pytest.mark.parametrize(
+    "query", ["アーキテクチャ", "機械学習", "NVIDIAのGPU", "TPUクラスタ", "SSD寿命", "推論サーバー", "ドローン配送"]
+)
+def test_offsets_in_blocks_find_exactly_the_pages_holding_it(page, corpus_site, query) -> None:
+    """The corpus site keeps offsets in blocks of 16 pages (kiji_search_block): confirming in
+    blocks, with a cover of the segment's bigrams, finds what a scan of every page finds."""
+    out, url = corpus_site
+    page.goto(f"{url}index.html")
+    page.wait_for_function("() => typeof KijiSearch !== 'undefined'")
+    ids = page.evaluate("async (q) => (await KijiSearch.search(q)).ids", query)
+    records = _records(out)
+    found = {records[i][0] for i in ids if records[i][0].startswith("posts/")}
+    assert found == _holding(out, query)
+
+
+def test_first_results_load_the_newest_blocks_only_and_keep_the_order(page, corpus_site) -> None:
+    out, url = corpus_site
+    query = "量子化"
+    manifest = json.loads((out / "_static/kiji-search/manifest.json").read_text(encoding="utf-8"))
+    assert manifest["block"] == 16 and len(manifest["pshards"]) >= 5
+    page.goto(f"{url}index.html")
+    page.wait_for_function("() => typeof KijiSearch !== 'undefined'")
+    blocks: set[str] = set()
+    page.on(
+        "request",
+        lambda r: blocks.add(urlsplit(r.url).path.split("/p/", 1)[1].split("/")[0])
+        if "/kiji-search/p/" in r.url
+        else None,
+    )
+    first = page.evaluate("async (q) => await KijiSearch.first(q, 3)", query)
+    assert len(first["ids"]) == 3 and not first["complete"]
+    loaded_first = set(blocks)
+    assert loaded_first and len(loaded_first) < len(manifest["pshards"])  # not every block
+    every = page.evaluate("async (q) => (await KijiSearch.search(q)).ids", query)
+    assert every[:3] == first["ids"]  # the order does not depend on how far it was confirmed
+    assert len(blocks) > len(loaded_first)
+
+
+def test_a_title_holding_the_query_ranks_first(page, corpus_site) -> None:
+    out, url = corpus_site
+    records = _records(out)
+    page.goto(f"{url}index.html")
+    page.wait_for_function("() => typeof KijiSearch !== 'undefined'")
+    checked = 0
+    for query in ("量子化", "アーキテクチャ", "データ"):
+        ids = page.evaluate("async (q) => (await KijiSearch.search(q)).ids", query)
+        in_title = [contains(normalize(records[i][1]), normalize(query)) for i in ids]
+        # Every title holding the query, before every result whose title does not.
+        assert in_title == sorted(in_title, reverse=True), query
+        checked += any(in_title) and not all(in_title)
+    assert checked  # at least one query mixes both kinds, or the test shows nothing
+
+
+def test_the_cover_keeps_fewer_bigrams_and_every_character(page, search_site) -> None:
+    _, url = search_site
+    page.goto(f"{url}index.html")
+    page.wait_for_function("() => typeof KijiSearch !== 'undefined'")
+    for segment, weights in (
+        ("アーキテクチャ", {}),
+        ("高速化した", {"速化": 1000}),  # a common middle bigram is left out
+        ("nvidiaのgpu", {}),
+        ("量子化", {}),
+    ):
+        offsets = page.evaluate("(s) => KijiSearch.queryOffsets(s)", segment)
+        kept = page.evaluate(
+            "([o, w]) => KijiSearch.cover(o, (t) => w[t] || 1)", [offsets, weights]
+        )
+        covered = set()
+        for term, at in kept:
+            covered |= set(range(at, at + len(term.replace("|", ""))))
+        assert covered == set(range(len(segment))), segment
+        # Words and junctions stay; the bigrams kept are as few as the length allows.
+        assert [o for o in offsets if "|" in o[0] or o[0].isascii()] == [
+            o for o in kept if "|" in o[0] or o[0].isascii()
+        ]
+        for term, _ in kept:
+            assert term not in weights, (segment, term)
+    kept = page.evaluate("(s) => KijiSearch.cover(KijiSearch.queryOffsets(s), () => 1)", "アーキテクチャ")
+    assert len(kept) == 4  # 7 characters: アー, キテ, クチ and チャ (or as many)
+
+
+def test_focusing_the_field_loads_the_manifest_before_a_key_is_typed(page, search_site) -> None:
+    _, url = search_site
+    page.goto(f"{url}index.html")
+    field = 'form input[name="q"][data-kiji-instant="on"]'
+    page.wait_for_selector(field)
+    with page.expect_request(lambda r: "kiji-search/manifest.json" in r.url):
+        page.focus(field)
 
 
 def test_javascript_offsets_equal_python(page, search_site) -> None:

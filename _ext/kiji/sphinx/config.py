@@ -25,6 +25,8 @@ CONFIG: dict[str, tuple[Any, str, frozenset[type], str]] = {
     # Not "env": switching it makes the same output (tests/test_builds.py), only slower.
     "kiji_fast_build": (True, "", frozenset({bool}), "the private-API speed layer (kiji.sphinx.fast)"),
     "kiji_listing_page_size": (50, "html", frozenset({int}), "posts per page of a tag/category/author/year"),
+    # Only the search index depends on it (its inputs digest holds it), not the pages.
+    "kiji_search_block": (512, "", frozenset({int}), "pages per block of search term offsets"),
 }
 
 
@@ -65,3 +67,7 @@ def validate(app: Any, config: Any) -> None:
     if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 1000:
         _bad("kiji_listing_page_size", size, "must be a whole number from 1 to 1000")
         config.kiji_listing_page_size = CONFIG["kiji_listing_page_size"][0]
+    block = config.kiji_search_block
+    if not isinstance(block, int) or isinstance(block, bool) or not 1 <= block <= 100_000:
+        _bad("kiji_search_block", block, "must be a whole number from 1 to 100000")
+        config.kiji_search_block = CONFIG["kiji_search_block"][0]

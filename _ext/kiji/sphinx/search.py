@@ -57,7 +57,7 @@ import re
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -100,11 +100,15 @@ logger = logging.getLogger(__name__)
 #: Where the index goes, relative to the output folder.
 INDEX_DIR = "_static/kiji-search"
 #: Bump when the files' layout changes (the browser refuses other formats).
-FORMAT = 2
+FORMAT = 3
 #: Bump when the shape of the stored per-document data changes.
 DATA_VERSION = 3
 #: Documents per ``d/<k>.json`` chunk.
 DOC_CHUNK = 32
+#: Documents per block of term offsets (``p/<block>/<shard>.json``) unless ``kiji_search_block``
+#: says otherwise: the browser confirms the newest candidates first and loads the offsets of
+#: later blocks only when it needs them.
+BLOCK = 512
 #: Target size of one term shard in bytes (before compression): small enough that a query of a
 #: few terms loads little, large enough that a small site does not need thousands of files.
 SHARD_TARGET_BYTES = 8_000
@@ -348,6 +352,17 @@ def _body_positions(body: Any) -> dict[str, list[int]]:
     return {term: [] for term in body}
 
 
+def _meta_text(doc: IndexDoc) -> str:
+    """Tags, categories, authors and the taxonomy name, one a line (no phrase spans two)."""
+    return "\n".join([*doc.tags, *doc.categories, *doc.authors, doc.name or ""])
+
+
+def _title_meta_positions(doc: IndexDoc) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """The offsets of the terms of the title and of :func:`_meta_text`, each in its own text:
+    the browser confirms a compound in the title or a tag from these, without the body's."""
+    return index_positions(doc.title), index_positions(_meta_text(doc))
+
+
 def _doc_terms(doc: IndexDoc, body: Any) -> tuple[dict[str, list[int]], set[str], set[str]]:
     """(all, title, meta) terms of a page: what its ids are posted under; ``all`` with offsets.
 
@@ -356,11 +371,7 @@ def _doc_terms(doc: IndexDoc, body: Any) -> tuple[dict[str, list[int]], set[str]
     """
     positions = dict(_body_positions(body))
     title_terms = index_terms(doc.title)
-    meta_terms: set[str] = set()
-    for value in (*doc.tags, *doc.categories, *doc.authors):
-        meta_terms |= index_terms(value)
-    if doc.name is not None:
-        meta_terms |= index_terms(doc.name)
+    meta_terms = index_terms(_meta_text(doc))
     # The date as the page shows it (2026年1月17日) is found, but ranks like body text.
     meta_text = "\n".join(
         [doc.title, *doc.tags, *doc.categories, *doc.authors, doc.name or "", doc.date_display or ""]
@@ -442,7 +453,7 @@ def _facets(ordered: list[IndexDoc]) -> dict[str, dict[str, str]]:
 
 
 def _with_records_and_manifest(
-    files: dict[str, bytes], ordered: list[IndexDoc], shards: int, pshards: int
+    files: dict[str, bytes], ordered: list[IndexDoc], shards: int, pshards: list[int], block: int
 ) -> None:
     records = [_record(doc) for doc in ordered]
     for k in range(0, len(records), DOC_CHUNK):
@@ -459,8 +470,8 @@ def _with_records_and_manifest(
             "chunk": DOC_CHUNK,
             "shards": shards,
             "shardWidth": len(f"{shards - 1:x}"),
+            "block": block,
             "pshards": pshards,
-            "pshardWidth": len(f"{pshards - 1:x}"),
         }
     )
 
@@ -474,18 +485,28 @@ class IndexState:
     digests: list[str]  # per page: its body terms' digest
     estimated: int  # the sum of _size over all entries
     shards: int
-    pestimated: int = 0  # the sum of _psize over all position entries
-    pshards: int = MIN_SHARDS
+    pestimated: list[int] = field(default_factory=list)  # per block: the sum of _psize
+    pshards: list[int] = field(default_factory=list)  # per block: its shard count
+    block: int = BLOCK  # documents per block
 
 
-def build_index(docs: Iterable[IndexDoc]) -> tuple[dict[str, bytes], IndexState]:
-    """The search index as ``{relative path: content}`` (paths under :data:`INDEX_DIR`)."""
+def build_index(
+    docs: Iterable[IndexDoc], block: int | None = None
+) -> tuple[dict[str, bytes], IndexState]:
+    """The search index as ``{relative path: content}`` (paths under :data:`INDEX_DIR`), its
+    term offsets in blocks of ``block`` documents (:data:`BLOCK` when None)."""
+    block = block or BLOCK
     ordered = sorted(docs, key=_order)
     # defaultdict, not setdefault: this loop appends millions of ids on a large site.
     postings: defaultdict[str, list[int]] = defaultdict(list)
-    places: defaultdict[str, list[tuple[int, list[int]]]] = defaultdict(list)
+    # Per block of BLOCK ids: term -> [(id within the block, offsets)].
+    places: list[defaultdict[str, list[tuple[int, list[int]]]]] = [
+        defaultdict(list) for _ in range(max(1, -(-len(ordered) // block)))
+    ]
     titles: defaultdict[str, list[int]] = defaultdict(list)
     metas: defaultdict[str, list[int]] = defaultdict(list)
+    title_places: defaultdict[str, list[tuple[int, list[int]]]] = defaultdict(list)
+    meta_places: defaultdict[str, list[tuple[int, list[int]]]] = defaultdict(list)
     names: defaultdict[str, list[int]] = defaultdict(list)
     for doc_id, doc in enumerate(ordered):
         all_terms, title_terms, meta_terms = _doc_terms(doc, doc.body_terms)
@@ -493,37 +514,53 @@ def build_index(docs: Iterable[IndexDoc]) -> tuple[dict[str, bytes], IndexState]
             # "=" never starts a term; the browser looks up "=" + its normalized query segments.
             names["=" + " ".join(query_segments(doc.name))].append(doc_id)
         # Ids are appended in increasing order, so every list stays sorted without a sort.
+        b, rel = divmod(doc_id, block)
         for term, at in all_terms.items():
             postings[term].append(doc_id)
             if at:
-                places[term].append((doc_id, at))
+                places[b][term].append((rel, at))
         for term in title_terms:
             titles[term].append(doc_id)
         for term in meta_terms:
             metas[term].append(doc_id)
+        title_at, meta_at = _title_meta_positions(doc)
+        for term, at in title_at.items():
+            if at:
+                title_places[term].append((doc_id, at))
+        for term, at in meta_at.items():
+            if at:
+                meta_places[term].append((doc_id, at))
 
     entries: dict[str, list[str]] = {}
     for term, ids in postings.items():
-        entry = [encode_ids(ids), encode_ids(titles.get(term, ())), encode_ids(metas.get(term, ()))]
+        entry = [
+            encode_ids(ids),
+            encode_ids(titles.get(term, ())),
+            encode_ids(metas.get(term, ())),
+            encode_positions(title_places.get(term, ())),
+            encode_positions(meta_places.get(term, ())),
+        ]
         while len(entry) > 1 and not entry[-1]:
             entry.pop()
         entries[term] = entry
     for key, ids in names.items():
         entries[key] = [encode_ids(ids)]
-    pentries = {term: encode_positions(at) for term, at in places.items()}
+    pentries = [{term: encode_positions(at) for term, at in terms.items()} for terms in places]
 
     estimated = sum(_size(t, e) for t, e in entries.items())
     shards = _shard_count(estimated)
-    pestimated = sum(_psize(t, c) for t, c in pentries.items())
-    pshards = _shard_count(pestimated)
+    pestimated = [sum(_psize(t, c) for t, c in terms.items()) for terms in pentries]
+    pshards = [_shard_count(n) for n in pestimated]
     files: dict[str, bytes] = {}
-    for folder, count, items in (("t", shards, entries), ("p", pshards, pentries)):
+    layout = [("t", shards, entries)]
+    layout += [(f"p/{b}", pshards[b], pentries[b]) for b in range(len(pentries))]
+    for folder, count, items in layout:
         buckets: list[dict[str, Any]] = [{} for _ in range(count)]
         for term, entry in items.items():
             buckets[shard_of(term, count)][term] = entry
         for i, bucket in enumerate(buckets):
             files[_shard_path(i, count, folder)] = _dumps(bucket)
-    _with_records_and_manifest(files, ordered, shards, pshards)
+    _with_records_and_manifest(files, ordered, shards, pshards, block)
     state = IndexState(
         keys=[doc.key for doc in ordered],
         sigs=[_term_sig(doc) for doc in ordered],
@@ -532,12 +569,13 @@ def build_index(docs: Iterable[IndexDoc]) -> tuple[dict[str, bytes], IndexState]
         shards=shards,
         pestimated=pestimated,
         pshards=pshards,
+        block=block,
     )
     return files, state
 
 
-def build_index_files(docs: Iterable[IndexDoc]) -> dict[str, bytes]:
-    return build_index(docs)[0]
+def build_index_files(docs: Iterable[IndexDoc], block: int | None = None) -> dict[str, bytes]:
+    return build_index(docs, block)[0]
 
 
 #: Above this share of changed pages an update is not worth it: the index is built anew.
@@ -611,42 +649,54 @@ def update_index(
         else:
             bucket.pop(term, None)
 
-    pbuckets: dict[int, dict[str, str]] = {}
-    for term in sorted(moved):
-        k = shard_of(term, pshards)
-        if k not in pbuckets:
-            raw = current(_shard_path(k, pshards, "p"))
-            if raw is None:
-                return None
-            pbuckets[k] = json.loads(raw)
-        pbucket = pbuckets[k]
-        code = pbucket.get(term)
-        places = decode_positions(code) if code else {}
-        if code:
-            pestimated -= _psize(term, code)
-        for i, at in moved[term].items():
-            if at:
-                places[i] = at
-            else:
-                places.pop(i, None)
-        if places:
-            code = encode_positions(sorted(places.items()))
-            pbucket[term] = code
-            pestimated += _psize(term, code)
-        else:
-            pbucket.pop(term, None)
-
-    if _shard_count(estimated) != shards or _shard_count(pestimated) != pshards:
+    block = state.block
+    if len(pshards) != max(1, -(-len(ordered) // block)):
         return None
-    for folder, count, changed_buckets in (("t", shards, buckets), ("p", pshards, pbuckets)):
+    pestimated = list(pestimated)
+    pbuckets: list[dict[int, dict[str, str]]] = [{} for _ in pshards]
+    for term in sorted(moved):
+        by_block: defaultdict[int, dict[int, list[int]]] = defaultdict(dict)
+        for i, at in moved[term].items():
+            by_block[i // block][i % block] = at
+        for b, changes in sorted(by_block.items()):
+            k = shard_of(term, pshards[b])
+            if k not in pbuckets[b]:
+                raw = current(_shard_path(k, pshards[b], f"p/{b}"))
+                if raw is None:
+                    return None
+                pbuckets[b][k] = json.loads(raw)
+            pbucket = pbuckets[b][k]
+            code = pbucket.get(term)
+            places = decode_positions(code) if code else {}
+            if code:
+                pestimated[b] -= _psize(term, code)
+            for rel, at in changes.items():
+                if at:
+                    places[rel] = at
+                else:
+                    places.pop(rel, None)
+            if places:
+                code = encode_positions(sorted(places.items()))
+                pbucket[term] = code
+                pestimated[b] += _psize(term, code)
+            else:
+                pbucket.pop(term, None)
+
+    if _shard_count(estimated) != shards or [_shard_count(n) for n in pestimated] != pshards:
+        return None
+    layout = [("t", shards, buckets)]
+    layout += [(f"p/{b}", pshards[b], pbuckets[b]) for b in range(len(pshards))]
+    for folder, count, changed_buckets in layout:
         for i in range(count):
             path = _shard_path(i, count, folder)
             raw = _dumps(changed_buckets[i]) if i in changed_buckets else current(path)
             if raw is None:
                 return None
             files[path] = raw
-    _with_records_and_manifest(files, ordered, shards, pshards)
-    new_state = IndexState(state.keys, state.sigs, digests, estimated, shards, pestimated, pshards)
+    _with_records_and_manifest(files, ordered, shards, pshards, block)
+    new_state = IndexState(
+        state.keys, state.sigs, digests, estimated, shards, pestimated, pshards, block
+    )
     return files, new_state
 
 
@@ -770,12 +820,12 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-def inputs_digest(docs: Sequence[IndexDoc]) -> str:
+def inputs_digest(docs: Sequence[IndexDoc], block: int = BLOCK) -> str:
     """A digest of everything the index is made from, without reading any term file.
 
     Stored terms count by their content digest, the code by :func:`code_digest`.
     """
-    h = hashlib.sha256(code_digest().encode("ascii"))
+    h = hashlib.sha256(f"{code_digest()} {block}".encode("ascii"))
     for doc in docs:
         fields = {k: v for k, v in vars(doc).items() if k != "body_terms"}
         fields["body_terms"] = _body_digest(doc)
@@ -836,7 +886,8 @@ def start_index(app: Sphinx, builder: Builder) -> None:
     doctreedir = Path(app.doctreedir)
     store = SideStore(doctreedir, STORE)
     saved = _load_state(store)
-    inputs = inputs_digest(docs)
+    block = app.config.kiji_search_block
+    inputs = inputs_digest(docs, block)
     if (outdir / "manifest.json").is_file() and saved.get("inputs") == inputs:
         return  # the same inputs make the same files: they are all still there
     store.path.unlink(missing_ok=True)  # until the new index is complete
@@ -846,8 +897,8 @@ def start_index(app: Sphinx, builder: Builder) -> None:
         try:
             result = None
             state = _index_state(saved)
-            # The files on disk must be the ones that state describes.
-            if state is not None and _manifest_version(
+            # The files on disk must be the ones that state describes, in blocks of this size.
+            if state is not None and state.block == block and _manifest_version(
                 _read_or_none(outdir / "manifest.json")
             ) == saved.get("version"):
                 result = update_index(
@@ -856,7 +907,7 @@ def start_index(app: Sphinx, builder: Builder) -> None:
                     current=lambda rel: _read_or_none(outdir / rel),
                     old_body=lambda digest: _read_terms(doctreedir, digest),
                 )
-            files, new_state = result or build_index(docs)
+            files, new_state = result or build_index(docs, block)
             write_index_files(outdir, files)
             record = {
                 "code": code_digest(),

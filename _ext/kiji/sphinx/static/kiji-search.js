@@ -419,7 +419,7 @@ const KijiSearch = (() => {
     async load() {
       // Revalidated every time: the version in it busts the cache of every other file.
       this.manifest = await fetchJSON(this.manifestUrl, { cache: "no-cache" });
-      if (this.manifest.format !== 2) throw new Error("unknown index format");
+      if (this.manifest.format !== 3) throw new Error("unknown index format");
       return this;
     }
 
@@ -437,19 +437,22 @@ const KijiSearch = (() => {
       return Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : null;
     }
 
-    // Map doc id -> offsets of a term (empty when the term has none).
-    async positions(term) {
-      if (!this.positionCache.has(term)) {
-        const n = shardOf(term, this.manifest.pshards);
-        const name = n.toString(16).padStart(this.manifest.pshardWidth, "0");
+    // Map doc id -> offsets of a term in one block of ids (p/<block>/: BLOCK ids a block).
+    async positions(term, block) {
+      const key = `${block}\u0000${term}`;
+      if (!this.positionCache.has(key)) {
+        const count = this.manifest.pshards[block];
+        const name = shardOf(term, count).toString(16).padStart((count - 1).toString(16).length, "0");
+        const first = block * this.manifest.block;
         this.positionCache.set(
-          term,
-          this.get(`p/${name}.json`).then((shard) =>
-            decodePositions(Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : ""),
-          ),
+          key,
+          this.get(`p/${block}/${name}.json`).then((shard) => {
+            const rel = decodePositions(Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : "");
+            return new Map([...rel].map(([id, at]) => [id + first, at]));
+          }),
         );
       }
-      return this.positionCache.get(term);
+      return this.positionCache.get(key);
     }
 
     async doc(id) {
@@ -465,30 +468,6 @@ const KijiSearch = (() => {
     }
   }
 
-  // Candidates (all terms present) in rank order.
-  const rank = async (index, terms, segments) => {
-    const entries = await Promise.all(terms.map((t) => index.entry(t)));
-    if (entries.some((e) => e === null)) return [];
-    let candidates = null;
-    for (const e of entries) {
-      const ids = decodeIds(e[0]);
-      candidates = candidates === null ? ids : intersect(candidates, ids);
-      if (!candidates.length) return [];
-    }
-    // Every candidate holds every term somewhere; what differs is where.
-    const score = new Map(candidates.map((id) => [id, 0]));
-    const add = (ids, weight) => {
-      for (const id of ids) if (score.has(id)) score.set(id, score.get(id) + weight);
-    };
-    for (const e of entries) {
-      add(decodeIds(e[1]), WEIGHT.title);
-      add(decodeIds(e[2]), WEIGHT.meta);
-    }
-    const nameEntry = await index.entry(`=${segments.join(" ")}`);
-    if (nameEntry) add(decodeIds(nameEntry[0]), WEIGHT.name);
-    return candidates.sort((a, b) => score.get(b) - score.get(a) || a - b);
-  };
-
   // Whether every term of a segment occurs at its offset from one common start in document id.
   const occurs = (lists, offsets) => {
     if (lists.some((list) => !list || !list.length)) return false;
@@ -503,22 +482,154 @@ const KijiSearch = (() => {
     return false;
   };
 
-  // The ids of the documents that contain every segment of the query, in rank order. Segments
-  // the index cannot decide alone (compounds, mixed words) are confirmed with term offsets.
-  const search = async (index, query) => {
+  // A CJK bigram (no junction, no word): the only kind of term a cover may leave out.
+  const CJK_PAIR = new RegExp(`^[${CJK}]{2}$`, "u");
+
+  // The fewest-postings subset of a segment's [term, offset] pairs whose characters cover what
+  // all of them cover: AB@0 and CD@2 place ABCD as surely as AB, BC and CD do, and a page is
+  // then checked with the offsets of 2 terms instead of 3. Words and junctions always stay
+  // (they also say where a word starts and ends); `weight(term)` is its number of pages.
+  const cover = (offsets, weight) => {
+    const span = ([term, at]) => [at, at + [...term.replace(JOIN, "")].length];
+    const keep = offsets.filter(([term]) => !CJK_PAIR.test(term));
+    const optional = offsets.filter(([term]) => CJK_PAIR.test(term));
+    const end = Math.max(0, ...offsets.map((o) => span(o)[1]));
+    const need = new Array(end).fill(false);
+    for (const o of optional) for (let c = span(o)[0]; c < span(o)[1]; c++) need[c] = true;
+    for (const o of keep) for (let c = span(o)[0]; c < span(o)[1]; c++) need[c] = false;
+    // best[x]: least weight covering every needed character before x, and the pairs used.
+    const best = new Array(end + 1).fill(null);
+    best[0] = { cost: 0, used: [] };
+    for (let x = 0; x < end; x++) {
+      if (!best[x]) continue;
+      const here = best[x];
+      const reach = (y, cost, used) => {
+        if (!best[y] || cost < best[y].cost) best[y] = { cost, used };
+      };
+      if (!need[x]) reach(x + 1, here.cost, here.used);
+      for (const o of optional) {
+        const [a, b] = span(o);
+        if (a <= x && x < b) reach(b, here.cost + weight(o[0]) + 1, [...here.used, o]);
+      }
+    }
+    const used = new Set(best[end].used);
+    return offsets.filter((o) => !optional.includes(o) || used.has(o));
+  };
+
+  const NO_MATCH = { segments: [], tooShort: false, total: 0 };
+
+  // A query's matches, confirmed in rank order and only as far as asked: `confirm(n)` gives the
+  // first n (or all) matching ids. Candidates hold every term of the query (postings); a
+  // compound segment must also sit where its terms' offsets say. A segment found in the title or
+  // a tag is confirmed by the offsets held in the term's entry (small: titles are short); the
+  // rest by the body offsets of the candidate's block of ids, loaded block by block, newest first.
+  class Found {
+    constructor(index, segments, ranked, checks) {
+      this.index = index;
+      this.segments = segments;
+      this.tooShort = false;
+      this.ranked = ranked; // [{id, open: [check index, ...]}], in rank order
+      this.checks = checks; // [[term, offset], ...] per segment that needs its body offsets
+      this.ids = [];
+      this.next = 0;
+      this.batch = 24;
+    }
+
+    get complete() {
+      return this.next >= this.ranked.length;
+    }
+
+    async confirm(n = Infinity) {
+      while (this.ids.length < n && !this.complete) {
+        const take = n === Infinity ? this.ranked.length : this.batch;
+        const slice = this.ranked.slice(this.next, this.next + take);
+        this.next += slice.length;
+        this.batch *= 4;
+        const blocks = [...new Set(slice.filter((c) => c.open.length).map((c) => Math.floor(c.id / this.index.manifest.block)))];
+        const maps = new Map();
+        await Promise.all(
+          this.checks.flatMap((check, k) =>
+            check.flatMap(([term]) =>
+              blocks.map(async (b) => maps.set(`${k}\u0000${term}\u0000${b}`, await this.index.positions(term, b))),
+            ),
+          ),
+        );
+        for (const c of slice) {
+          const b = Math.floor(c.id / this.index.manifest.block);
+          const ok = c.open.every((k) =>
+            occurs(
+              this.checks[k].map(([term]) => maps.get(`${k}\u0000${term}\u0000${b}`).get(c.id)),
+              this.checks[k].map(([, at]) => at),
+            ),
+          );
+          if (ok) this.ids.push(c.id);
+        }
+      }
+      return n === Infinity ? this.ids : this.ids.slice(0, n);
+    }
+  }
+
+  // Candidates of a query in rank order, each with the segments its title and tags do not
+  // already confirm. Rank: a taxonomy page named exactly as the query, then pages whose title
+  // holds a segment, then whose tags do, then the newest first.
+  const prepare = async (index, query) => {
     const segments = querySegments(query);
     const terms = queryTerms(query);
-    if (!terms.length) return { segments, ids: [], tooShort: true };
-    let ids = await rank(index, terms, segments);
-    for (const segment of segments) {
-      if (!ids.length || isExact(segment)) continue;
-      const offsets = queryOffsets(segment);
-      if (!offsets.length) continue;
-      const maps = await Promise.all(offsets.map(([term]) => index.positions(term)));
-      const at = offsets.map(([, offset]) => offset);
-      ids = ids.filter((id) => occurs(maps.map((m) => m.get(id)), at));
+    if (!terms.length) return Object.assign(new Found(index, segments, [], []), { tooShort: true });
+    const entries = new Map();
+    await Promise.all(terms.map(async (t) => entries.set(t, await index.entry(t))));
+    if ([...entries.values()].some((e) => e === null)) return new Found(index, segments, [], []);
+    const ids = new Map([...entries].map(([t, e]) => [t, decodeIds(e[0])]));
+    let candidates = null;
+    for (const list of [...ids.values()].sort((a, b) => a.length - b.length)) {
+      candidates = candidates === null ? list : intersect(candidates, list);
+      if (!candidates.length) return new Found(index, segments, [], []);
     }
-    return { segments, ids, tooShort: false };
+    const score = new Map(candidates.map((id) => [id, 0]));
+    const open = new Map(candidates.map((id) => [id, []]));
+    const checks = [];
+    // ids of the pages holding `segment` in the part of entry number `slot` (1 title, 2 tags).
+    const within = (segment, offsets, slot) => {
+      if (!offsets.length) {
+        // One term, or terms without offsets: their postings decide.
+        let out = null;
+        for (const term of queryTerms(segment)) {
+          const has = new Set(decodeIds((entries.get(term) || [])[slot] || ""));
+          out = out === null ? has : new Set([...out].filter((id) => has.has(id)));
+        }
+        return out || new Set();
+      }
+      const maps = offsets.map(([term]) => decodePositions((entries.get(term) || [])[slot + 2] || ""));
+      const at = offsets.map(([, a]) => a);
+      const out = new Set();
+      for (const id of maps[0].keys()) if (occurs(maps.map((m) => m.get(id)), at)) out.add(id);
+      return out;
+    };
+    for (const segment of segments) {
+      const exact = isExact(segment);
+      const offsets = exact ? [] : queryOffsets(segment);
+      if (!queryTerms(segment).length) continue;
+      const inTitle = within(segment, offsets, 1);
+      const inMeta = within(segment, offsets, 2);
+      const k = checks.length;
+      if (!exact && offsets.length) checks.push(cover(offsets, (t) => (ids.get(t) || []).length));
+      for (const id of candidates) {
+        if (inTitle.has(id)) score.set(id, score.get(id) + WEIGHT.title);
+        if (inMeta.has(id)) score.set(id, score.get(id) + WEIGHT.meta);
+        if (!exact && offsets.length && !inTitle.has(id) && !inMeta.has(id)) open.get(id).push(k);
+      }
+    }
+    const nameEntry = await index.entry(`=${segments.join(" ")}`);
+    if (nameEntry) for (const id of decodeIds(nameEntry[0])) if (score.has(id)) score.set(id, score.get(id) + WEIGHT.name);
+    candidates.sort((a, b) => score.get(b) - score.get(a) || a - b);
+    return new Found(index, segments, candidates.map((id) => ({ id, open: open.get(id) })), checks);
+  };
+
+  // Every match, in rank order (the search page: counts and facets need them all).
+  const search = async (index, query) => {
+    const found = await prepare(index, query);
+    await found.confirm();
+    return found;
   };
 
   // Normalize code point by code point, remembering where each normalized unit came from, so a
@@ -823,6 +934,9 @@ const KijiSearch = (() => {
         this.update();
       });
       input.addEventListener("keydown", (event) => this.key(event));
+      // The manifest (a few hundred bytes) while the reader starts typing, not after: one
+      // round trip less before the first results on a slow network.
+      input.addEventListener("focus", () => openIndex(defaultManifest()).catch(() => {}), { once: true });
     }
 
     options() {
@@ -857,6 +971,22 @@ const KijiSearch = (() => {
       }
     }
 
+    // The status line under the list: the exact count once every candidate is confirmed.
+    async count(found, serial) {
+      delete this.status.dataset.count;
+      if (!found.complete) this.status.textContent = `${found.ids.length} 件以上（件数を数えています…）`;
+      try {
+        await found.confirm();
+      } catch (err) {
+        console.error("[kiji-search]", err);
+        return;
+      }
+      if (serial !== this.serial) return;
+      const count = found.ids.length;
+      this.status.textContent = `${count.toLocaleString("ja-JP")} 件${count > INSTANT_SIZE ? "（Enter ですべて表示）" : ""}`;
+      this.status.dataset.count = String(count);
+    }
+
     close() {
       this.listbox.hidden = true;
       this.status.hidden = true;
@@ -878,9 +1008,12 @@ const KijiSearch = (() => {
       let docs;
       try {
         const index = await openIndex(defaultManifest());
-        found = await search(index, query);
+        found = await prepare(index, query);
         if (serial !== this.serial) return;
-        docs = await Promise.all(found.ids.slice(0, INSTANT_SIZE).map((id) => index.doc(id)));
+        // The first few matches are enough to paint; the count follows (see count()).
+        const first = await found.confirm(INSTANT_SIZE + 1);
+        if (serial !== this.serial) return;
+        docs = await Promise.all(first.slice(0, INSTANT_SIZE).map((id) => index.doc(id)));
       } catch (err) {
         console.error("[kiji-search]", err);
         return;
@@ -900,12 +1033,9 @@ const KijiSearch = (() => {
         return li;
       });
       this.listbox.replaceChildren(...items);
-      const count = found.ids.length;
-      this.status.textContent = found.tooShort
-        ? "検索語が短すぎます"
-        : `${count.toLocaleString("ja-JP")} 件${count > INSTANT_SIZE ? "（Enter ですべて表示）" : ""}`;
       this.status.hidden = false;
-      this.status.dataset.count = String(count);
+      if (found.tooShort) this.status.textContent = "検索語が短すぎます";
+      else this.count(found, serial);
       this.listbox.dataset.ms = String(Math.round(performance.now() - started));
       this.listbox.dataset.query = query;
       this.listbox.hidden = !items.length;
@@ -994,6 +1124,13 @@ const KijiSearch = (() => {
     decodePositions,
     queryOffsets,
     snippetPieces,
+    cover,
     search: async (query) => search(await openIndex(defaultManifest()), query),
+    // The first n matches as the instant list gets them, and whether they are all there is.
+    first: async (query, n) => {
+      const found = await prepare(await openIndex(defaultManifest()), query);
+      const ids = await found.confirm(n);
+      return { ids, complete: found.complete };
+    },
   };
 })();

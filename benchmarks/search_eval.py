@@ -339,11 +339,35 @@ def make_queries(sites: dict[str, Site], seed: int) -> list[Query]:
 # -- running the searches -------------------------------------------------------------------------
 
 
+#: Served gzip-compressed to a client that accepts it, as Read the Docs and other static hosts
+#: serve them (Pagefind's own index files are compressed already and go as they are).
+COMPRESSED = (".html", ".js", ".json", ".css", ".svg", ".txt", ".xml")
+
+
 @contextmanager
 def serve(folder: Path) -> Iterator[str]:
+    cache: dict[str, bytes] = {}
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             pass
+
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            path = Path(self.translate_path(self.path))
+            accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+            if not (accepts and path.suffix in COMPRESSED and path.is_file()):
+                super().do_GET()
+                return
+            key = str(path)
+            if key not in cache:
+                cache[key] = gzip.compress(path.read_bytes(), 6, mtime=0)
+            body = cache[key]
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
     class Server(http.server.ThreadingHTTPServer):
         daemon_threads = True

@@ -237,22 +237,39 @@ def test_first_results_load_the_newest_blocks_only_and_keep_the_order(page, corp
     query = "量子化"
     manifest = json.loads((out / "_static/kiji-search/manifest.json").read_text(encoding="utf-8"))
     assert manifest["block"] == 16 and len(manifest["pshards"]) >= 5
-    page.goto(f"{url}index.html")
-    page.wait_for_function("() => typeof KijiSearch !== 'undefined'")
+    records = _records(out)
     blocks: set[str] = set()
+
+    def fresh() -> None:
+        page.goto(f"{url}index.html")
+        page.wait_for_function("() => typeof KijiSearch !== 'undefined'")
+        blocks.clear()
+
     page.on(
         "request",
         lambda r: blocks.add(urlsplit(r.url).path.split("/p/", 1)[1].split("/")[0])
         if "/kiji-search/p/" in r.url
         else None,
     )
-    first = page.evaluate("async (q) => await KijiSearch.first(q, 3)", query)
-    assert len(first["ids"]) == 3 and not first["complete"]
-    loaded_first = set(blocks)
-    assert loaded_first and len(loaded_first) < len(manifest["pshards"])  # not every block
+    fresh()
     every = page.evaluate("async (q) => (await KijiSearch.search(q)).ids", query)
-    assert every[:3] == first["ids"]  # the order does not depend on how far it was confirmed
-    assert len(blocks) > len(loaded_first)
+    assert len(blocks) > 1
+    def free(i: int) -> bool:  # the title, a tag, a category or an author holds the query
+        url_, title, _, _, _, tags, categories, _, authors = records[i]
+        return any(contains(normalize(v), normalize(query)) for v in [title, *tags, *categories, *authors])
+
+    titled = sum(map(free, every))
+    assert 0 < titled < len(every) - 3 and all(map(free, every[:titled]))
+    # Results whose title or tags hold the query come first and need no offsets at all.
+    fresh()
+    first = page.evaluate("async ([q, n]) => await KijiSearch.first(q, n)", [query, titled])
+    assert first["ids"] == every[:titled] and not first["complete"]
+    assert blocks == set()
+    # Three more need the body offsets of the newest blocks, not of every block.
+    fresh()
+    first = page.evaluate("async ([q, n]) => await KijiSearch.first(q, n)", [query, titled + 3])
+    assert first["ids"] == every[: titled + 3] and not first["complete"]
+    assert blocks and len(blocks) < len(manifest["pshards"])
 
 
 def test_a_title_holding_the_query_ranks_first(page, corpus_site) -> None:

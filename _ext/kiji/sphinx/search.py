@@ -103,8 +103,9 @@ INDEX_DIR = "_static/kiji-search"
 FORMAT = 3
 #: Bump when the shape of the stored per-document data changes.
 DATA_VERSION = 3
-#: Documents per ``d/<k>.json`` chunk.
-DOC_CHUNK = 32
+#: Documents per ``d/<k>.json`` chunk: the 8 instant results are often in 8 chunks (a title
+#: match can be any page), so a chunk is kept to a few kilobytes.
+DOC_CHUNK = 8
 #: Documents per block of term offsets (``p/<block>/<shard>.json``) unless ``kiji_search_block``
 #: says otherwise: the browser confirms the newest candidates first and loads the offsets of
 #: later blocks only when it needs them.

@@ -541,6 +541,12 @@ const KijiSearch = (() => {
 
     async confirm(n = Infinity) {
       while (this.ids.length < n && !this.complete) {
+        // Confirmed already (the title or a tag holds every segment): nothing to load.
+        while (!this.complete && this.ids.length < n && !this.ranked[this.next].open.length) {
+          this.ids.push(this.ranked[this.next].id);
+          this.next += 1;
+        }
+        if (this.ids.length >= n || this.complete) break;
         const take = n === Infinity ? this.ranked.length : this.batch;
         const slice = this.ranked.slice(this.next, this.next + take);
         this.next += slice.length;
@@ -577,6 +583,8 @@ const KijiSearch = (() => {
     const terms = queryTerms(query);
     if (!terms.length) return Object.assign(new Found(index, segments, [], []), { tooShort: true });
     const entries = new Map();
+    // The taxonomy-name entry with the terms' (same shards, one round trip).
+    const named = index.entry(`=${segments.join(" ")}`);
     await Promise.all(terms.map(async (t) => entries.set(t, await index.entry(t))));
     if ([...entries.values()].some((e) => e === null)) return new Found(index, segments, [], []);
     const ids = new Map([...entries].map(([t, e]) => [t, decodeIds(e[0])]));
@@ -619,7 +627,7 @@ const KijiSearch = (() => {
         if (!exact && offsets.length && !inTitle.has(id) && !inMeta.has(id)) open.get(id).push(k);
       }
     }
-    const nameEntry = await index.entry(`=${segments.join(" ")}`);
+    const nameEntry = await named;
     if (nameEntry) for (const id of decodeIds(nameEntry[0])) if (score.has(id)) score.set(id, score.get(id) + WEIGHT.name);
     candidates.sort((a, b) => score.get(b) - score.get(a) || a - b);
     return new Found(index, segments, candidates.map((id) => ({ id, open: open.get(id) })), checks);

@@ -303,6 +303,9 @@ def run_size(args: argparse.Namespace, posts: int, browser: Any) -> dict[str, An
             queries = QUERIES[:: args.sample]
             rows = [one_query(browser, setup, base, q, False) | {"kind": k} for q, k in queries]
             chosen = queries[: args.mobile_queries]
+            if setup == "sphinx" and args.sphinx_mobile_every > 1:
+                # Sphinx's mobile queries take a minute each at 10,000 posts: one of each kind.
+                chosen = chosen[:: args.sphinx_mobile_every]
             mobile = [one_query(browser, setup, base, q, True) | {"kind": k} for q, k in chosen]
         summary = summarize(rows, mobile)
         summary["index_bytes_per_post"] = round(index_bytes(folder, setup) / posts)
@@ -344,6 +347,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--mobile-queries", type=int, default=len(QUERIES))
     parser.add_argument("--sample", type=int, default=1, help="every k-th query only (debugging)")
+    parser.add_argument(
+        "--sphinx-mobile-every", type=int, default=1,
+        help="Sphinx's mobile run: every k-th query only (6: one of each kind)",
+    )
     args = parser.parse_args(argv)
     if args.build_only:
         for posts in args.posts:

@@ -340,3 +340,35 @@ def test_javascript_offsets_equal_python(page, search_site) -> None:
         [k, v] for k, v in decode_positions(code).items()
     ]
     assert query_segments("a b") == ["a", "b"]
+
+
+def test_the_search_page_shows_the_first_page_before_the_count(page, corpus_site) -> None:
+    """Offsets of the older blocks held back (a slow network): the first 20 results are there,
+    marked as not counted yet; once the blocks arrive, the exact count and the facets."""
+    _, url = corpus_site
+    held: list = []
+    release = {"now": False}
+
+    def hold(route) -> None:
+        block = int(urlsplit(route.request.url).path.split("/p/", 1)[1].split("/")[0])
+        if block >= 2 and not release["now"]:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/kiji-search/p/**", hold)
+    page.goto(f"{url}search.html?q={quote('データ')}")
+    page.wait_for_function("() => document.querySelectorAll('li.kiji-result').length === 20")
+    summary = page.query_selector(".kiji-search-summary")
+    assert summary.get_attribute("data-state") == "running"
+    assert "件数を数えています" in summary.text_content()
+    assert held and not page.query_selector(".kiji-facet")
+    first = _results(page)
+    release["now"] = True
+    for route in held:
+        route.continue_()
+    page.wait_for_selector('.kiji-search-summary[data-state="done"]')
+    count = int(summary.get_attribute("data-count"))
+    assert count > 20 and _results(page) == first
+    assert page.query_selector(".kiji-facet") is not None
+    assert page.evaluate("async () => (await KijiSearch.search('データ')).ids.length") == count

@@ -18,33 +18,40 @@ replaces it:
   the last build):
 
   ``manifest.json``
-      format, a content hash (``version``, used to bust caches), the shard counts and doc chunk
-      size;
+      format, a content hash (``version``, used to bust caches), the term shard count, the doc
+      chunk size, the block size and each block's offset shard count;
   ``d/<k>.json``
       document records ``[url, title, date, date_display, kind, tags, categories, excerpt,
-      authors]`` for ids ``k*chunk ...`` (32 a file): the browser loads only the chunks of the
+      authors]`` for ids ``k*chunk ...`` (8 a file): the browser loads only the chunks of the
       results it shows; the excerpt (160 characters at most) is the snippet's text;
   ``t/<shard>.json``
-      ``{term: [all, title, meta]}``: posting lists of document ids (gap-encoded strings, see
-      :func:`kiji.textsplit.encode_ids`) of the pages holding the term anywhere, in the title, and
-      in tags/categories/authors (those two rank higher). A term is in shard
-      ``crc32(term) % shards``; a query loads only the shards of its terms. Keys starting with
-      ``=`` hold the pages whose taxonomy name is exactly the rest of the key, so that a search
-      for a tag puts its page first;
-  ``p/<shard>.json``
-      ``{term: offsets}``: per page holding the term, where it starts in the page's normalized
-      text (:func:`kiji.textsplit.encode_positions`, gap-encoded; the title, taxonomy names and
-      date follow the body). Loaded only for a query segment the postings cannot decide (a
-      compound of several bigrams, a word next to kana): the segment occurs where each of its
-      terms sits at its own offset from one start, so no page is fetched to confirm it;
+      ``{term: [all, title, meta, title offsets, meta offsets]}``: posting lists of document ids
+      (gap-encoded strings, see :func:`kiji.textsplit.encode_ids`) of the pages holding the term
+      anywhere, in the title, and in tags/categories/authors; then where the term starts in each
+      of those titles and in the lines of those tags (:func:`kiji.textsplit.encode_positions`).
+      With those the browser knows, before loading any body offsets, which titles and tags hold
+      a compound query exactly: such pages rank first and are confirmed already. A term is in
+      shard ``crc32(term) % shards``; a query loads only the shards of its terms. Keys starting
+      with ``=`` hold the pages whose taxonomy name is exactly the rest of the key, so that a
+      search for a tag puts its page first;
+  ``p/<block>/<shard>.json``
+      ``{term: offsets}`` for the pages of one block of ids (``kiji_search_block``, 512 by
+      default; ids relative to the block's first): per page holding the term, where it starts in
+      the page's normalized text (gap-encoded; the title, taxonomy names and date follow the
+      body). Loaded only for a query segment the postings cannot decide (a compound of several
+      bigrams, a word next to kana), and block by block: the first results are the newest pages,
+      so the instant list needs the first block's offsets of a few terms, and only the exact
+      count needs the rest. The segment occurs where each of its terms sits at its own offset
+      from one start, so no page is fetched to confirm it;
   ``facets.json``
       ``{tag|category|author|year: {value: ids}}``: the counts beside each facet choice.
 
   Document ids follow the order (newest post first, then undated pages by name), so ties in
   score fall back to recency. Everything is sorted and dumped with sorted keys: two clean builds
   give byte-identical files. The shard counts grow with the index (about 8 KB a shard). The
-  offsets are most of the index (a 7,500-character post has some 7,500 term occurrences): see
-  ``benchmarks/README.md`` for the size per post and the bytes a query loads.
+  offsets are most of the index (a 7,500-character post has some 7,500 term occurrences): an
+  index that decides any substring without the page holds about as much as the text itself.
+  See ``benchmarks/README.md`` for the size per post and the bytes a query loads.
 
 The browser side is ``static/kiji-search.js``.
 """

@@ -787,8 +787,22 @@ const KijiSearch = (() => {
       let found;
       try {
         this.index = await openIndex(new URL(this.root.dataset.index, window.location.href));
-        found = await search(this.index, query);
+        found = await prepare(this.index, query);
         this.segments = found.segments;
+        if (!found.tooShort) {
+          // The first page as soon as its results are confirmed (the newest blocks of offsets),
+          // then the exact count and the facets, which need every match.
+          const keep = this.chosen(await this.index.facets());
+          while (!found.complete && found.ids.filter(keep).length < PAGE_SIZE) {
+            await found.confirm(found.ids.length + PAGE_SIZE);
+          }
+          if (!found.complete) {
+            this.ids = found.ids.filter(keep);
+            await this.showMore();
+            this.summary.textContent = `「${query}」の検索結果: ${this.ids.length.toLocaleString("ja-JP")} 件以上（件数を数えています…）`;
+          }
+          await found.confirm();
+        }
         this.ids = await this.narrow(found.ids);
       } catch (err) {
         console.error("[kiji-search]", err);
@@ -800,8 +814,19 @@ const KijiSearch = (() => {
         this.finish("検索語が短すぎます。漢字・カタカナ・英数字を含む語で探してください。");
         return;
       }
-      await this.showMore();
+      if (this.shown < PAGE_SIZE) await this.showMore();
       this.finish();
+    }
+
+    // Whether a page passes every facet chosen in the URL.
+    chosen(facets) {
+      const sets = [];
+      for (const [name] of FACETS) {
+        for (const value of this.params.getAll(name)) {
+          sets.push(new Set(decodeIds((facets[name] || {})[value] || "")));
+        }
+      }
+      return (id) => sets.every((set) => set.has(id));
     }
 
     // Apply the facets chosen in the URL; draw every facet with the counts of the narrowed list.

@@ -23,7 +23,7 @@ from kiji.core.textsplit import (
     query_terms,
     shard_of,
 )
-from kiji.sphinx.search import INDEX_DIR, IndexDoc, build_index_files, doctree_text
+from kiji.sphinx.search import INDEX_DIR, IndexDoc, build_index_files, doctree_text, entry_shard
 
 from tests.helpers import warnings_of
 
@@ -52,7 +52,7 @@ def load_docs(files: dict[str, bytes]) -> list[list]:
 
 def entry(files: dict[str, bytes], term: str) -> list[str] | None:
     manifest = json.loads(files["manifest.json"])
-    shard = shard_of(term, manifest["shards"])
+    shard = entry_shard(term, manifest["shards"])
     table = json.loads(files[f"t/{shard:0{manifest['shardWidth']}x}.json"])
     return table.get(term)
 
@@ -132,6 +132,8 @@ def test_build_index_files_is_pure_and_deterministic() -> None:
     assert decode_positions(title_at) == {1: [0], 2: [4]}
     assert decode_positions(meta_at) == {0: [0], 2: [0]}
     assert decode_ids(entry(files, "=量子")[0]) == [2]
+    # The name's entry sits in its first term's shard: a query for 量子 loads no extra file.
+    assert entry_shard("=量子", 8) == shard_of("量子", 8)
     assert candidates(files, "量子") == ["tags/q.html", "b.html", "a.html"]
 
 

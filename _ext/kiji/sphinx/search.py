@@ -84,6 +84,7 @@ from ..core.textsplit import (
     index_positions,
     index_terms,
     query_segments,
+    query_terms,
     shard_of,
 )
 from .landmarks import landmark
@@ -436,6 +437,16 @@ def _psize(term: str, code: str) -> int:
     return len(term.encode("utf-8")) + len(code) + 6
 
 
+def entry_shard(key: str, shards: int) -> int:
+    """The term shard of an entry: a term's by its crc32; a taxonomy name's (``=`` + its
+    segments) is its first term's, so the browser finds it in a shard it loads anyway."""
+    if key.startswith("="):
+        terms = query_terms(key[1:])
+        if terms:
+            return shard_of(terms[0], shards)
+    return shard_of(key, shards)
+
+
 def _shard_path(i: int, shards: int, folder: str = "t") -> str:
     return f"{folder}/{i:0{len(f'{shards - 1:x}')}x}.json"
 
@@ -565,7 +576,7 @@ def build_index(
     for folder, count, items in layout:
         buckets: list[dict[str, Any]] = [{} for _ in range(count)]
         for term, entry in items.items():
-            buckets[shard_of(term, count)][term] = entry
+            buckets[entry_shard(term, count)][term] = entry
         for i, bucket in enumerate(buckets):
             files[_shard_path(i, count, folder)] = _dumps(bucket)
     _with_records_and_manifest(files, ordered, shards, pshards, block)

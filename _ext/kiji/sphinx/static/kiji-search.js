@@ -432,7 +432,9 @@ const KijiSearch = (() => {
     }
 
     async entry(term) {
-      const n = shardOf(term, this.manifest.shards);
+      // A taxonomy name's entry ("=" + its segments) is in the shard of its first term.
+      const first = term.startsWith("=") ? queryTerms(term.slice(1))[0] : undefined;
+      const n = shardOf(first === undefined ? term : first, this.manifest.shards);
       const shard = await this.get(`t/${n.toString(16).padStart(this.manifest.shardWidth, "0")}.json`);
       return Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : null;
     }

@@ -116,6 +116,10 @@ NOT_CONTENT_CLASSES = (
 # Not search targets: Sphinx's own pages and the not-found page. Pages that ask robots not to
 # index them (kiji's permalink redirects, the search page) are skipped as well.
 SKIP_PAGES = {"search.html", "genindex.html", "py-modindex.html", "404.html"}
+#: Pages 2, 3, ... of a tag, category, author or year listing (``tags/ai/2.html``): not in the
+#: index on purpose. Page 1 is the result for the name; the rest hold only the same heading and
+#: excerpts of other posts (``data-pagefind-ignore``), so as results they would be noise.
+LISTING_CONTINUATION = re.compile(r"(tags|categories|authors|archive)/.+/\d+\.html")
 
 # Terms that the generator's vocabulary and templates never produce; each is checked against
 # both built sites before use.
@@ -223,6 +227,8 @@ def load_pages(site: Site) -> None:
     for path in sorted(site.out.rglob("*.html")):
         rel = path.relative_to(site.out).as_posix()
         if rel in SKIP_PAGES or rel.startswith(("_static/", "_sources/", "_images/")):
+            continue
+        if LISTING_CONTINUATION.fullmatch(rel):
             continue
         text = main_text(path)
         if text is not None:

@@ -541,18 +541,19 @@ const KijiSearch = (() => {
       return this.next >= this.ranked.length;
     }
 
-    async confirm(n = Infinity) {
-      while (this.ids.length < n && !this.complete) {
+    // Until n are confirmed, in growing batches (a block or two first, then eight times as many
+    // candidates each round); `going()` false stops between batches (a newer keystroke).
+    async confirm(n = Infinity, going = () => true) {
+      while (this.ids.length < n && !this.complete && going()) {
         // Confirmed already (the title or a tag holds every segment): nothing to load.
         while (!this.complete && this.ids.length < n && !this.ranked[this.next].open.length) {
           this.ids.push(this.ranked[this.next].id);
           this.next += 1;
         }
         if (this.ids.length >= n || this.complete) break;
-        const take = n === Infinity ? this.ranked.length : this.batch;
-        const slice = this.ranked.slice(this.next, this.next + take);
+        const slice = this.ranked.slice(this.next, this.next + this.batch);
         this.next += slice.length;
-        this.batch *= 4;
+        this.batch *= 8;
         const blocks = [...new Set(slice.filter((c) => c.open.length).map((c) => Math.floor(c.id / this.index.manifest.block)))];
         const maps = new Map();
         await Promise.all(
@@ -1011,12 +1012,12 @@ const KijiSearch = (() => {
       delete this.status.dataset.count;
       if (!found.complete) this.status.textContent = `${found.ids.length} 件以上（件数を数えています…）`;
       try {
-        await found.confirm();
+        await found.confirm(Infinity, () => serial === this.serial);
       } catch (err) {
         console.error("[kiji-search]", err);
         return;
       }
-      if (serial !== this.serial) return;
+      if (serial !== this.serial || !found.complete) return;
       const count = found.ids.length;
       this.status.textContent = `${count.toLocaleString("ja-JP")} 件${count > INSTANT_SIZE ? "（Enter ですべて表示）" : ""}`;
       this.status.dataset.count = String(count);

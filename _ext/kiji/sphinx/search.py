@@ -437,6 +437,11 @@ def _psize(term: str, code: str) -> int:
     return len(term.encode("utf-8")) + len(code) + 6
 
 
+def _block_count(docs: int, block: int) -> int:
+    """Blocks of offsets for ``docs`` pages (one at least, so an empty site has a manifest)."""
+    return max(1, -(-docs // block))
+
+
 def entry_shard(key: str, shards: int) -> int:
     """The term shard of an entry: a term's by its crc32; a taxonomy name's (``=`` + its
     segments) is its first term's, so the browser finds it in a shard it loads anyway."""
@@ -520,7 +525,7 @@ def build_index(
     postings: defaultdict[str, list[int]] = defaultdict(list)
     # Per block of BLOCK ids: term -> [(id within the block, offsets)].
     places: list[defaultdict[str, list[tuple[int, list[int]]]]] = [
-        defaultdict(list) for _ in range(max(1, -(-len(ordered) // block)))
+        defaultdict(list) for _ in range(_block_count(len(ordered), block))
     ]
     titles: defaultdict[str, list[int]] = defaultdict(list)
     metas: defaultdict[str, list[int]] = defaultdict(list)
@@ -669,7 +674,7 @@ def update_index(
             bucket.pop(term, None)
 
     block = state.block
-    if len(pshards) != max(1, -(-len(ordered) // block)):
+    if len(pshards) != _block_count(len(ordered), block):
         return None
     pestimated = list(pestimated)
     pbuckets: list[dict[int, dict[str, str]]] = [{} for _ in pshards]

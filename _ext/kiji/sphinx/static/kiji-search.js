@@ -518,8 +518,6 @@ const KijiSearch = (() => {
     return offsets.filter((o) => !optional.includes(o) || used.has(o));
   };
 
-  const NO_MATCH = { segments: [], tooShort: false, total: 0 };
-
   // A query's matches, confirmed in rank order and only as far as asked: `confirm(n)` gives the
   // first n (or all) matching ids. Candidates hold every term of the query (postings); a
   // compound segment must also sit where its terms' offsets say. A segment found in the title or

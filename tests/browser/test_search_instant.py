@@ -287,6 +287,34 @@ def test_a_title_holding_the_query_ranks_first(page, corpus_site) -> None:
     assert checked  # at least one query mixes both kinds, or the test shows nothing
 
 
+def test_the_ranking_equals_a_model_of_it(page, corpus_site) -> None:
+    """Posts rank by the sum over the query's segments of 8 for a title and 5 for a tag,
+    category or author holding it, then newest (lowest id) first, as a model computed here from
+    the records finds. The browser settles the title and tag part from the term entries and
+    sorts only the scored pages; this holds it to the whole order."""
+    out, url = corpus_site
+    records = _records(out)
+    page.goto(f"{url}index.html")
+    page.wait_for_function("() => typeof KijiSearch !== 'undefined'")
+
+    def score(i: int, segments: list[str]) -> int:
+        _, title, _, _, _, tags, categories, _, authors = records[i]
+        return sum(
+            8 * contains(normalize(title), seg)
+            + 5 * any(contains(normalize(v), seg) for v in [*tags, *categories, *authors])
+            for seg in segments
+        )
+
+    mixed = 0
+    for query in ("量子化", "データ", "NVIDIAのGPU", "AI 投資", "GPU クラウド"):
+        ids = page.evaluate("async (q) => (await KijiSearch.search(q)).ids", query)
+        segments = query_segments(query)
+        posts = [i for i in ids if records[i][0].startswith("posts/")]
+        assert posts == sorted(posts, key=lambda i: (-score(i, segments), i)), query
+        mixed += len({score(i, segments) for i in posts}) > 2
+    assert mixed >= 2  # scores differ enough that a wrong order would show
+
+
 def test_the_cover_keeps_fewer_bigrams_and_every_character(page, search_site) -> None:
     _, url = search_site
     page.goto(f"{url}index.html")

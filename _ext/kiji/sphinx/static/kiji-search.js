@@ -237,14 +237,17 @@ const KijiSearch = (() => {
   const shardOf = (term, shards) => crc32(term) & (shards - 1);
 
   const DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
-  const DIGIT_VALUE = new Map(Array.from(DIGITS, (c, i) => [c, i]));
+  // Digit value by character code (-1: not a digit). Postings of a common term are tens of
+  // thousands of digits: a table and charCodeAt, not a Map and a string iterator.
+  const DIGIT_VALUE = new Int8Array(128).fill(-1);
+  for (let i = 0; i < DIGITS.length; i++) DIGIT_VALUE[DIGITS.charCodeAt(i)] = i;
   // Ids are gaps minus one from -1, each a number of decodeNumbers() (encode_ids() in textsplit.py).
   const decodeIds = (code) => {
-    const ids = [];
+    const ids = decodeNumbers(code);
     let prev = -1;
-    for (const gap of decodeNumbers(code)) {
-      prev += gap + 1;
-      ids.push(prev);
+    for (let i = 0; i < ids.length; i++) {
+      prev += ids[i] + 1;
+      ids[i] = prev;
     }
     return ids;
   };
@@ -319,19 +322,23 @@ const KijiSearch = (() => {
     return Array.from(out.values());
   };
 
+  // Base-32 digits, least significant first; digits 32-63 say "more follow" (textsplit.py).
   const decodeNumbers = (code) => {
     const numbers = [];
+    if (!code) return numbers;
     let value = 0;
-    let shift = 0;
-    for (const ch of code || "") {
-      const digit = DIGIT_VALUE.get(ch);
+    let scale = 1;
+    for (let i = 0; i < code.length; i++) {
+      const c = code.charCodeAt(i);
+      const digit = c < 128 ? DIGIT_VALUE[c] : -1;
+      if (digit < 0) throw new Error("corrupt search index");
       if (digit >= 32) {
-        value += (digit - 32) * 2 ** shift;
-        shift += 5;
+        value += (digit - 32) * scale;
+        scale *= 32;
       } else {
-        numbers.push(value + digit * 2 ** shift);
+        numbers.push(value + digit * scale);
         value = 0;
-        shift = 0;
+        scale = 1;
       }
     }
     return numbers;
@@ -594,9 +601,24 @@ const KijiSearch = (() => {
       candidates = candidates === null ? list : intersect(candidates, list);
       if (!candidates.length) return new Found(index, segments, [], []);
     }
-    const score = new Map(candidates.map((id) => [id, 0]));
-    const open = new Map(candidates.map((id) => [id, []]));
+    // Per candidate (by its place in `candidates`, ascending ids): its score, and the checks its
+    // title or tags already settle. Only the pages a title or tag holds are visited: a common
+    // word has ten thousand candidates and a few hundred such pages.
+    const score = new Int32Array(candidates.length);
+    const settled = new Map(); // place -> Set of check numbers
+    const placeOf = (id) => {
+      let lo = 0;
+      let hi = candidates.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (candidates[mid] === id) return mid;
+        if (candidates[mid] < id) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      return -1;
+    };
     const checks = [];
+    const allOpen = []; // the checks of a candidate whose title and tags settle none
     // ids of the pages holding `segment` in the part of entry number `slot` (1 title, 2 tags).
     const within = (segment, offsets, slot) => {
       if (!offsets.length) {
@@ -621,17 +643,44 @@ const KijiSearch = (() => {
       const inTitle = within(segment, offsets, 1);
       const inMeta = within(segment, offsets, 2);
       const k = checks.length;
-      if (!exact && offsets.length) checks.push(cover(offsets, (t) => (ids.get(t) || []).length));
-      for (const id of candidates) {
-        if (inTitle.has(id)) score.set(id, score.get(id) + WEIGHT.title);
-        if (inMeta.has(id)) score.set(id, score.get(id) + WEIGHT.meta);
-        if (!exact && offsets.length && !inTitle.has(id) && !inMeta.has(id)) open.get(id).push(k);
+      const checked = !exact && offsets.length > 0;
+      if (checked) {
+        checks.push(cover(offsets, (t) => (ids.get(t) || []).length));
+        allOpen.push(k);
+      }
+      for (const [holders, weight] of [
+        [inTitle, WEIGHT.title],
+        [inMeta, WEIGHT.meta],
+      ]) {
+        for (const id of holders) {
+          const at = placeOf(id);
+          if (at < 0) continue;
+          score[at] += weight;
+          if (!checked) continue;
+          if (!settled.has(at)) settled.set(at, new Set());
+          settled.get(at).add(k);
+        }
       }
     }
     const nameEntry = await named;
-    if (nameEntry) for (const id of decodeIds(nameEntry[0])) if (score.has(id)) score.set(id, score.get(id) + WEIGHT.name);
-    candidates.sort((a, b) => score.get(b) - score.get(a) || a - b);
-    return new Found(index, segments, candidates.map((id) => ({ id, open: open.get(id) })), checks);
+    if (nameEntry) {
+      for (const id of decodeIds(nameEntry[0])) {
+        const at = placeOf(id);
+        if (at >= 0) score[at] += WEIGHT.name;
+      }
+    }
+    // Highest score first, then the lowest id (the newest): the few scored pages are sorted,
+    // the rest keep their order.
+    const scored = [];
+    const rest = [];
+    for (let at = 0; at < candidates.length; at++) (score[at] > 0 ? scored : rest).push(at);
+    scored.sort((a, b) => score[b] - score[a] || a - b);
+    const ranked = [];
+    for (const at of [scored, rest].flat()) {
+      const done = settled.get(at);
+      ranked.push({ id: candidates[at], open: done ? allOpen.filter((k) => !done.has(k)) : allOpen });
+    }
+    return new Found(index, segments, ranked, checks);
   };
 
   // Every match, in rank order (the search page: counts and facets need them all).

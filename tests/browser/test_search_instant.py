@@ -387,6 +387,12 @@ def test_the_search_page_shows_the_first_page_before_the_count(page, corpus_site
     page.route("**/kiji-search/p/**", hold)
     page.goto(f"{url}search.html?q={quote('データ')}")
     page.wait_for_function("() => document.querySelectorAll('li.kiji-result').length === 20")
+    # The count asks for the older blocks after the first 20 are shown, not necessarily before
+    # this line runs: wait (bounded) until one of them is held.
+    for _ in range(500):
+        if held:
+            break
+        page.wait_for_timeout(20)
     summary = page.query_selector(".kiji-search-summary")
     assert summary.get_attribute("data-state") == "running"
     assert "件数を数えています" in summary.text_content()

@@ -82,7 +82,6 @@ from ..core.textsplit import (
     encode_ids,
     encode_positions,
     index_positions,
-    index_terms,
     query_segments,
     query_terms,
     shard_of,
@@ -372,15 +371,14 @@ def _title_meta_positions(doc: IndexDoc) -> tuple[dict[str, list[int]], dict[str
     return index_positions(doc.title), index_positions(_meta_text(doc))
 
 
-def _doc_terms(doc: IndexDoc, body: Any) -> tuple[dict[str, list[int]], set[str], set[str]]:
-    """(all, title, meta) terms of a page: what its ids are posted under; ``all`` with offsets.
+def _doc_positions(doc: IndexDoc, body: Any) -> dict[str, list[int]]:
+    """Every term a page's id is posted under, with its offsets (the title's and the tags' own
+    terms come from :func:`_title_meta_positions`, whose keys they are).
 
     The title, taxonomy names and date are placed after the body (a gap of more than a term's
     length, so no phrase runs across the seam): a phrase in a tag name is found like one in text.
     """
     positions = dict(_body_positions(body))
-    title_terms = index_terms(doc.title)
-    meta_terms = index_terms(_meta_text(doc))
     # The date as the page shows it (2026年1月17日) is found, but ranks like body text.
     meta_text = "\n".join(
         [doc.title, *doc.tags, *doc.categories, *doc.authors, doc.name or "", doc.date_display or ""]
@@ -391,7 +389,7 @@ def _doc_terms(doc: IndexDoc, body: Any) -> tuple[dict[str, list[int]], set[str]
             positions[term] = sorted({*positions[term], *(a + offset for a in at)})
         else:
             positions[term] = [a + offset for a in at]
-    return positions, title_terms, meta_terms
+    return positions
 
 
 def _year(doc: IndexDoc) -> str:
@@ -533,7 +531,9 @@ def build_index(
     meta_places: defaultdict[str, list[tuple[int, list[int]]]] = defaultdict(list)
     names: defaultdict[str, list[int]] = defaultdict(list)
     for doc_id, doc in enumerate(ordered):
-        all_terms, title_terms, meta_terms = _doc_terms(doc, doc.body_terms)
+        all_terms = _doc_positions(doc, doc.body_terms)
+        # The title's and the tags' terms, split once: their keys are the terms (as index_terms).
+        title_at, meta_at = _title_meta_positions(doc)
         if doc.name is not None:
             # "=" never starts a term; the browser looks up "=" + its normalized query segments.
             names["=" + " ".join(query_segments(doc.name))].append(doc_id)
@@ -543,11 +543,10 @@ def build_index(
             postings[term].append(doc_id)
             if at:
                 places[b][term].append((rel, at))
-        for term in title_terms:
+        for term in title_at:
             titles[term].append(doc_id)
-        for term in meta_terms:
+        for term in meta_at:
             metas[term].append(doc_id)
-        title_at, meta_at = _title_meta_positions(doc)
         for term, at in title_at.items():
             if at:
                 title_places[term].append((doc_id, at))
@@ -636,8 +635,8 @@ def update_index(
         before = old_body(state.digests[i])
         if before is None:
             return None
-        old_all = _doc_terms(ordered[i], before)[0]
-        new_all = _doc_terms(ordered[i], ordered[i].body_terms)[0]
+        old_all = _doc_positions(ordered[i], before)
+        new_all = _doc_positions(ordered[i], ordered[i].body_terms)
         for term in new_all.keys() - old_all.keys():
             added[term].add(i)
         for term in old_all.keys() - new_all.keys():

@@ -403,17 +403,19 @@ const KijiSearch = (() => {
     return out;
   };
 
-  const hasSorted = (list, value) => {
+  // Where `value` is in a sorted array (binary search), or -1.
+  const placeIn = (list, value) => {
     let lo = 0;
     let hi = list.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (list[mid] === value) return true;
+      if (list[mid] === value) return mid;
       if (list[mid] < value) lo = mid + 1;
       else hi = mid - 1;
     }
-    return false;
+    return -1;
   };
+  const hasSorted = (list, value) => placeIn(list, value) >= 0;
 
   class Index {
     constructor(manifestUrl) {
@@ -606,17 +608,7 @@ const KijiSearch = (() => {
     // word has ten thousand candidates and a few hundred such pages.
     const score = new Int32Array(candidates.length);
     const settled = new Map(); // place -> Set of check numbers
-    const placeOf = (id) => {
-      let lo = 0;
-      let hi = candidates.length - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        if (candidates[mid] === id) return mid;
-        if (candidates[mid] < id) lo = mid + 1;
-        else hi = mid - 1;
-      }
-      return -1;
-    };
+    const placeOf = (id) => placeIn(candidates, id);
     const checks = [];
     const allOpen = []; // the checks of a candidate whose title and tags settle none
     // ids of the pages holding `segment` in the part of entry number `slot` (1 title, 2 tags).
